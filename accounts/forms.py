@@ -1,0 +1,71 @@
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+
+from accounts.models import Condition, User
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up plus what a member chooses to share. No real name is asked."""
+
+    conditions = forms.MultipleChoiceField(
+        choices=Condition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Conditions you choose to share (optional)",
+    )
+    research_opt_in = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Use my posts in the research dashboards",
+        help_text=(
+            "The public dashboards count what members report exercise did to them. Your posts are counted "
+            "without your name. You can change this at any time on your profile."
+        ),
+    )
+
+    def save(self, request):
+        user = super().save(request)
+        user.conditions = self.cleaned_data.get("conditions", [])
+        user.research_opt_in = self.cleaned_data.get("research_opt_in", False)
+        user.save(update_fields=["conditions", "research_opt_in"])
+        return user
+
+
+class ProfileForm(forms.ModelForm):
+    conditions = forms.MultipleChoiceField(
+        choices=Condition.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        label="Conditions you choose to share",
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "bio", "conditions", "research_opt_in"]
+        labels = {"display_name": "Display name", "bio": "About you (optional)"}
+        help_texts = {"display_name": "Shown on your posts. A pseudonym is fine; please don't use your real name."}
+
+
+class AccountDeleteForm(forms.Form):
+    class PostsChoice:
+        KEEP = "keep"
+        REMOVE = "remove"
+
+    posts = forms.ChoiceField(
+        label="What should happen to your posts?",
+        choices=[
+            (PostsChoice.KEEP, 'Keep them, shown as written by "deleted member"'),
+            (PostsChoice.REMOVE, "Remove them from the forum"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    confirm = forms.CharField(
+        label='Type DELETE to confirm',
+        max_length=10,
+    )
+
+    def clean_confirm(self):
+        value = self.cleaned_data["confirm"].strip()
+        if value != "DELETE":
+            raise forms.ValidationError("Type DELETE, in capitals, to confirm.")
+        return value

@@ -1,0 +1,15 @@
+"""pytest: the database and broker come from the environment (PostgreSQL and Redis in CI)."""
+
+from config.env import env
+from config.settings.base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="test-only-secret-key-not-for-production-use-0123456789")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Each test process gets a clean cache, so rate limits from one run never leak into another.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -1,0 +1,176 @@
+from django.conf import settings
+from django.db import models
+
+
+class Category(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class Thread(models.Model):
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="threads")
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="threads"
+    )
+    created_at = models.DateTimeField()
+    last_posted_at = models.DateTimeField(db_index=True)
+    is_locked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-last_posted_at", "-id"]
+        indexes = [models.Index(fields=["category", "-last_posted_at"])]
+
+    def __str__(self):
+        return self.title
+
+
+class Post(models.Model):
+    """One post. Replies point at a top-level post of the same thread (one level deep)."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
+    )
+    # Kept on the post so it survives account deletion ("deleted member").
+    author_name = models.CharField(max_length=60)
+    body = models.TextField()
+    created_at = models.DateTimeField(db_index=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    is_deleted = models.BooleanField(default=False)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    is_hidden = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hide_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["thread", "created_at"])]
+
+    def __str__(self):
+        return f"Post {self.pk} in {self.thread_id}"
+
+    @property
+    def is_visible_to_public(self) -> bool:
+        return not (self.is_deleted or self.is_hidden)
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit; moderators can read the history."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    created_at = models.DateTimeField()
+    edited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Reaction(models.Model):
+    """'This matches my experience'."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_reaction_per_member")]
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        HARMFUL_ADVICE = "harmful_advice", "Harmful or dangerous advice"
+        HARASSMENT = "harassment", "Harassment or unkindness"
+        SPAM = "spam", "Spam or advertising"
+        PERSONAL_INFO = "personal_info", "Shares someone's personal information"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        ACTIONED = "actioned", "Actioned"
+        DISMISSED = "dismissed", "Dismissed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="flags")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="flags_raised"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    note = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class ModerationEvent(models.Model):
+    """The append-only audit log of moderator actions. Create through forum.events, never edit."""
+
+    class Kind(models.TextChoices):
+        POST_HIDDEN = "post_hidden", "Post hidden"
+        POST_RESTORED = "post_restored", "Post restored"
+        THREAD_LOCKED = "thread_locked", "Thread locked"
+        THREAD_UNLOCKED = "thread_unlocked", "Thread unlocked"
+        THREAD_MOVED = "thread_moved", "Thread moved"
+        MEMBER_SUSPENDED = "member_suspended", "Member suspended"
+        MEMBER_UNSUSPENDED = "member_unsuspended", "Suspension lifted"
+        FLAG_DISMISSED = "flag_dismissed", "Flag dismissed"
+        TAG_CORRECTED = "tag_corrected", "Outcome tag corrected"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="moderation_actions"
+    )
+    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    thread = models.ForeignKey(Thread, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class Draft(models.Model):
+    """What a member is writing, saved as they type so a long post is never lost.
+
+    One draft per member per place: a new thread in a category, a reply in a thread, or an edit of a post.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="drafts")
+    key = models.CharField(max_length=80)  # e.g. "thread:12", "category:exercise-and-movement", "edit:345"
+    title = models.CharField(max_length=500, blank=True)
+    body = models.TextField(blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_place")]
