@@ -1,0 +1,40 @@
+# The two front-door commands are `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+
+.PHONY: run test setup lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## Set up the local database: migrate, seed the forum (idempotent), create the demo accounts.
+setup: $(VENV)/.installed
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_forum
+	$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)
+
+## Run the seeded forum with a Celery worker and beat (SQLite and a file broker unless DATABASE_URL/REDIS_URL).
+run: setup
+	PORT=$(PORT) $(BIN)/honcho -f Procfile.local start
+
+## Run the whole test suite.
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf var
