@@ -1,24 +1,244 @@
-"""Writes of the analysis app: scheduling and storing outcome tags."""
+"""Writes of the analysis app: scheduling, computing and correcting outcome tags."""
 
+import hashlib
 import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
+
+from analysis.models import PostTag, TagStatus
 
 logger = logging.getLogger(__name__)
 
+# Errors kept for moderators are cut to this; a traceback is in the worker's log.
+ERROR_MAX_CHARS = 2000
+# The machine's fields, rewritten by the workers; the author's and moderators' labels are never in here.
+MACHINE_FIELDS = [
+    "status", "outcome", "confidence", "interventions", "symptoms", "evidence",
+    "tagger_version", "text_hash", "tagged_at", "error", "attempts",
+]
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def tags_mark_pending(*, post_ids: Sequence[int]) -> None:
+    """Record that these posts need (re)tagging, in the caller's transaction, so the sweep can find them
+    even if the message to the workers is lost."""
+    now = timezone.now()
+    PostTag.objects.bulk_create(
+        [PostTag(post_id=pid, status=TagStatus.PENDING, queued_at=now) for pid in post_ids],
+        update_conflicts=True,
+        unique_fields=["post"],
+        update_fields=["status", "queued_at"],
+        batch_size=500,
+    )
+
+
+def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
+    """Send one batch to the workers. Returns False (and logs) when the broker can't be reached."""
+    from analysis.tasks import tag_posts
+
+    try:
+        tag_posts.delay(list(post_ids), force=force)
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
+        logger.warning("Could not queue %d post(s) for tagging; the sweep will retry", len(post_ids), exc_info=True)
+        return False
+    return True
+
 
 def post_tagging_schedule(*, post_id: int) -> None:
-    """Queue a post for tagging once the surrounding transaction commits.
+    """Mark a new or edited post pending and queue it once the surrounding transaction commits.
 
-    Never raises: if the broker is down the post is still published, and the periodic sweep tags it later.
+    Never raises and never waits on the broker for long: publishing a post must not depend on analysis.
     """
+    tags_mark_pending(post_ids=[post_id])
+    transaction.on_commit(lambda: tags_enqueue(post_ids=[post_id]))
 
-    def enqueue():
-        from analysis.tasks import tag_posts
 
+@dataclass
+class BatchReport:
+    tagged: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    skipped_locked: list[int] = field(default_factory=list)
+
+
+def _tag_each(tagger, items: list[tuple[str, int]]) -> Iterable[tuple[int, dict | None, str]]:
+    """Yield (post id, result dict, error) for each item; one bad post never costs the rest of the batch."""
+    try:
+        results = [(pid, res.to_dict(), "") for res, pid in tagger.tag_many(items)]
+    except Exception:  # noqa: BLE001 - find the post that broke the batch by tagging one at a time
+        logger.warning("Batch tagging failed; retrying the batch one post at a time", exc_info=True)
+    else:
+        yield from results
+        return
+    for text, pid in items:
         try:
-            tag_posts.delay([post_id])
-        except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
-            logger.warning("Could not queue post %s for tagging; the sweep will pick it up", post_id, exc_info=True)
+            yield pid, tagger.tag(text).to_dict(), ""
+        except Exception as exc:  # noqa: BLE001 - recorded on the post for moderators
+            logger.exception("Tagger failed on post %s", pid)
+            yield pid, None, f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
 
-    transaction.on_commit(enqueue)
+
+def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchReport:
+    """Tag a batch of posts and store the results with one upsert.
+
+    Idempotent: a post whose tag already matches its text and the tagger version is left alone (unless
+    force). Rows are locked while tagging so two workers given the same post do the work once; rows
+    another worker holds are skipped, as that worker is writing them.
+    """
+    from analysis.tagging import get_tagger, tagger_version
+    from forum.models import Post
+
+    tagger = get_tagger()
+    version = tagger_version()
+    report = BatchReport()
+    now = timezone.now()
+    with transaction.atomic():
+        existing = list(Post.objects.filter(id__in=post_ids).values_list("id", flat=True))
+        PostTag.objects.bulk_create(
+            [PostTag(post_id=pid, queued_at=now) for pid in existing], ignore_conflicts=True, batch_size=500
+        )
+        tags = {
+            tag.post_id: tag
+            for tag in PostTag.objects.select_for_update(skip_locked=True).filter(post_id__in=existing)
+        }
+        report.skipped_locked = sorted(set(existing) - set(tags))
+        bodies = dict(Post.objects.filter(id__in=tags).values_list("id", "body"))
+
+        work: list[tuple[str, int]] = []
+        for pid, body in sorted(bodies.items()):
+            tag = tags[pid]
+            current = tag.text_hash == text_hash(body) and tag.tagger_version == version
+            if current and tag.status == TagStatus.DONE and not force:
+                report.unchanged.append(pid)
+            else:
+                work.append((body, pid))
+
+        rows = []
+        for pid, result, error in _tag_each(tagger, work):
+            tag = tags[pid]
+            tag.attempts += 1
+            tag.tagged_at = timezone.now()
+            tag.text_hash = text_hash(bodies[pid])
+            tag.tagger_version = version
+            if result is None:
+                tag.status, tag.error = TagStatus.FAILED, error
+                report.failed.append(pid)
+            else:
+                tag.status, tag.error = TagStatus.DONE, ""
+                tag.outcome = result["outcome"]
+                tag.confidence = result["confidence"]
+                tag.interventions = result["interventions"]
+                tag.symptoms = result["symptoms"]
+                tag.evidence = result["evidence"]
+                report.tagged.append(pid)
+            rows.append(tag)
+        if rows:
+            PostTag.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["post"], update_fields=MACHINE_FIELDS, batch_size=500
+            )
+    return report
+
+
+def post_tags_mark_failed(*, post_ids: Sequence[int], error: str) -> int:
+    """After a batch failed for good (retries spent, time limit), say so on its posts that are not done."""
+    return (
+        PostTag.objects.filter(post_id__in=post_ids)
+        .exclude(status=TagStatus.DONE)
+        .update(status=TagStatus.FAILED, error=error[:ERROR_MAX_CHARS], tagged_at=timezone.now())
+    )
+
+
+@dataclass
+class SweepReport:
+    missing: int = 0
+    stale: int = 0
+    stuck: int = 0
+    batches: int = 0
+    enqueue_failures: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.missing + self.stale + self.stuck
+
+
+def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
+    batch: list[int] = []
+    for pid in ids:
+        batch.append(pid)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _keyset_ids(queryset, field_name: str, size: int) -> Iterable[int]:
+    """Ids from a queryset in ascending order, one indexed page at a time (no OFFSET, no giant IN)."""
+    last = 0
+    while True:
+        page = list(queryset.filter(**{f"{field_name}__gt": last}).order_by(field_name).values_list(field_name, flat=True)[:size])
+        if not page:
+            return
+        yield from page
+        last = page[-1]
+
+
+def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | None = None) -> SweepReport:
+    """Queue every post whose tag is missing, made by an older tagger, or pending for longer than stuck_after.
+
+    The safety net under the on-commit queueing: a message lost to a broker outage or a killed worker only
+    delays a tag until the next sweep.
+    """
+    from analysis.tagging import tagger_version
+    from forum.models import Post
+
+    version = version or tagger_version()
+    report = SweepReport()
+    cutoff = timezone.now() - stuck_after
+    sources = [
+        ("missing", Post.objects.filter(tag__isnull=True), "id"),
+        ("stale", PostTag.objects.exclude(tagger_version=version).exclude(status=TagStatus.PENDING), "post_id"),
+        ("stuck", PostTag.objects.filter(status=TagStatus.PENDING, queued_at__lt=cutoff), "post_id"),
+    ]
+    for name, queryset, field_name in sources:
+        for batch in _batches(_keyset_ids(queryset, field_name, 1000), batch_size):
+            with transaction.atomic():
+                tags_mark_pending(post_ids=batch)
+            setattr(report, name, getattr(report, name) + len(batch))
+            report.batches += 1
+            if not tags_enqueue(post_ids=batch):
+                report.enqueue_failures += 1
+    return report
+
+
+def post_tag_label_by_author(*, post, author, outcome: str):
+    """The author says how their post should be read; shown instead of the machine's tag."""
+    now = timezone.now()
+    tag, _ = PostTag.objects.get_or_create(post=post, defaults={"queued_at": now})
+    tag.author_outcome = outcome
+    tag.author_labelled_at = now
+    tag.save(update_fields=["author_outcome", "author_labelled_at"])
+    return tag
+
+
+@transaction.atomic
+def post_tag_correct_by_moderator(*, post, moderator, outcome: str, reason: str = ""):
+    """A moderator corrects the machine's tag; recorded in the audit log."""
+    from forum.events import tag_corrected_event
+
+    now = timezone.now()
+    tag, _ = PostTag.objects.select_for_update().get_or_create(post=post, defaults={"queued_at": now})
+    previous = tag.shown_outcome
+    tag.moderator_outcome = outcome
+    tag.moderator_labelled_at = now
+    tag.moderator = moderator
+    tag.save(update_fields=["moderator_outcome", "moderator_labelled_at", "moderator"])
+    tag_corrected_event(post=post, moderator=moderator, previous=previous, outcome=outcome, reason=reason)
+    return tag

@@ -1,8 +1,61 @@
-"""Celery tasks of the analysis app."""
+"""Celery tasks of the analysis app. Bodies live in analysis.services; these set delivery and retry rules."""
 
-from celery import shared_task
+import logging
+from datetime import timedelta
+
+from celery import Task, shared_task
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+
+from analysis import services
+
+logger = logging.getLogger(__name__)
+
+# Database hiccups (restarts, lock timeouts) are worth retrying; bugs are not.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
-@shared_task(name="analysis.tag_posts", ignore_result=True)
-def tag_posts(post_ids: list[int]) -> None:
-    """Tag a batch of posts (implemented with the pipeline issue)."""
+class TagPostsTask(Task):
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        post_ids = kwargs.get("post_ids") or (args[0] if args else [])
+        error = f"{type(exc).__name__}: {exc}"
+        try:
+            services.post_tags_mark_failed(post_ids=post_ids, error=error)
+        except Exception:  # noqa: BLE001 - the database may be the thing that failed; the sweep retries
+            logger.exception("Could not record the failure of batch %s", task_id)
+
+
+@shared_task(
+    bind=True,
+    base=TagPostsTask,
+    name="analysis.tag_posts",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def tag_posts(self, post_ids: list[int], force: bool = False) -> dict:
+    report = services.post_tags_compute(post_ids=post_ids, force=force)
+    return {
+        "tagged": len(report.tagged),
+        "failed": len(report.failed),
+        "unchanged": len(report.unchanged),
+        "skipped_locked": len(report.skipped_locked),
+    }
+
+
+@shared_task(name="analysis.sweep_tags", ignore_result=True, acks_late=True, time_limit=600)
+def sweep_tags() -> dict:
+    report = services.tags_sweep(
+        stuck_after=timedelta(seconds=settings.ANALYSIS_PENDING_TIMEOUT_SECONDS),
+        batch_size=settings.ANALYSIS_BATCH_SIZE,
+    )
+    if report.total:
+        logger.info("Sweep queued %d post(s): %s", report.total, report)
+    return report.__dict__

@@ -5,5 +5,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
+    path("analysis/", include("analysis.urls")),
     path("", include("forum.urls")),
 ]

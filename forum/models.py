@@ -25,10 +25,21 @@ class Thread(models.Model):
     created_at = models.DateTimeField()
     last_posted_at = models.DateTimeField(db_index=True)
     is_locked = models.BooleanField(default=False)
+    # The seed corpus file this thread came from (its stem), so `seed_forum` can run twice; "" otherwise.
+    seed_key = models.CharField(max_length=120, blank=True, default="")
 
     class Meta:
         ordering = ["-last_posted_at", "-id"]
         indexes = [models.Index(fields=["category", "-last_posted_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["seed_key"], condition=~models.Q(seed_key=""), name="unique_thread_seed_key"
+            )
+        ]
+        permissions = [
+            ("lock_thread", "Can lock and unlock threads"),
+            ("move_thread", "Can move threads to another category"),
+        ]
 
     def __str__(self):
         return self.title
@@ -60,9 +71,21 @@ class Post(models.Model):
     )
     hide_reason = models.CharField(max_length=500, blank=True)
 
+    # The post's key inside its seed corpus file (e.g. "p3"); "" for posts written on the site.
+    seed_key = models.CharField(max_length=40, blank=True, default="")
+
     class Meta:
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["thread", "created_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["thread", "seed_key"], condition=~models.Q(seed_key=""), name="unique_post_seed_key"
+            )
+        ]
+        permissions = [
+            ("hide_post", "Can hide and restore posts, and see hidden posts"),
+            ("view_post_history", "Can read the edit history of posts"),
+        ]
 
     def __str__(self):
         return f"Post {self.pk} in {self.thread_id}"
@@ -126,6 +149,7 @@ class Flag(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
+        permissions = [("review_flags", "Can review and dismiss flags")]
 
 
 class ModerationEvent(models.Model):
@@ -157,6 +181,10 @@ class ModerationEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        permissions = [
+            ("view_audit_log", "Can read the moderation audit log"),
+            ("suspend_member", "Can suspend members and lift suspensions"),
+        ]
 
 
 class Draft(models.Model):

@@ -51,6 +51,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "analysis.context_processors.outcome_choices",
             ],
         },
     },
@@ -160,6 +161,8 @@ else:
         # Longer than the longest task (see CELERY_TASK_TIME_LIMIT), so a running task is never redelivered;
         # a task on a killed worker comes back after this. The sweep covers the gap.
         "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900),
+        "socket_connect_timeout": 2,
+        "socket_timeout": 10,
     }
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_IGNORE_RESULT = True
@@ -178,3 +181,19 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# The outcome tagger and its pipeline.
+ANALYSIS_TAGGER_LOADER = env("ANALYSIS_TAGGER_LOADER", default="analysis.nlp.load_tagger")
+ANALYSIS_BATCH_SIZE = env.int("ANALYSIS_BATCH_SIZE", default=100)
+# A tag still pending after this long is queued again by the sweep (its message was lost).
+ANALYSIS_PENDING_TIMEOUT_SECONDS = env.int("ANALYSIS_PENDING_TIMEOUT_SECONDS", default=600)
+ANALYSIS_SWEEP_SECONDS = env.int("ANALYSIS_SWEEP_SECONDS", default=120)
+# Tags less certain than this go to the moderators' review queue.
+ANALYSIS_REVIEW_CONFIDENCE = env.float("ANALYSIS_REVIEW_CONFIDENCE", default=0.6)
+CELERY_BEAT_SCHEDULE = {
+    "sweep-untagged-posts": {"task": "analysis.sweep_tags", "schedule": ANALYSIS_SWEEP_SECONDS},
+}
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
+# Publishing a post must never wait on a broker that is down: fail fast, the sweep catches up.
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
