@@ -45,3 +45,45 @@ def tagger_author_agreement() -> Agreement:
     )
     labelled, agreed = counts["labelled"], counts["agreed"]
     return Agreement(labelled, agreed, wilson_interval(agreed, labelled) if labelled else None)
+
+
+def post_ids_to_retag(*, mode: str):
+    """Post ids for `retag`: "all", "stale" (no tag, an older tagger, or pending: new, edited or stuck) or "failed"."""
+    from analysis.tagging import tagger_version
+    from forum.models import Post
+
+    posts = Post.objects.order_by("id")
+    if mode == "all":
+        return posts.values_list("id", flat=True).iterator(chunk_size=5000)
+    if mode == "failed":
+        return PostTag.objects.filter(status=TagStatus.FAILED).order_by("post_id").values_list("post_id", flat=True)
+    if mode == "stale":
+        stale = (
+            Q(tag__isnull=True)
+            | Q(tag__status=TagStatus.PENDING)
+            | (Q(tag__status=TagStatus.DONE) & ~Q(tag__tagger_version=tagger_version()))
+        )
+        return posts.filter(stale).values_list("id", flat=True).iterator(chunk_size=5000)
+    raise ValueError(f"unknown mode {mode!r}")
+
+
+def _chunks(ids, size=5000):
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
+
+
+def tags_finished_since(*, post_ids, since) -> int:
+    """How many of these posts the workers have finished (tagged or failed) since a moment."""
+    return sum(
+        PostTag.objects.filter(post_id__in=chunk, tagged_at__gte=since)
+        .exclude(status=TagStatus.PENDING)
+        .count()
+        for chunk in _chunks(post_ids)
+    )
+
+
+def tags_failed_since(*, post_ids, since) -> int:
+    return sum(
+        PostTag.objects.filter(post_id__in=chunk, tagged_at__gte=since, status=TagStatus.FAILED).count()
+        for chunk in _chunks(post_ids)
+    )

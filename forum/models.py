@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 
 class Category(models.Model):
@@ -14,6 +15,9 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:category", args=[self.slug])
 
 
 class Thread(models.Model):
@@ -43,6 +47,9 @@ class Thread(models.Model):
 
     def __str__(self):
         return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forum:thread", args=[self.pk])
 
 
 class Post(models.Model):
@@ -89,6 +96,10 @@ class Post(models.Model):
 
     def __str__(self):
         return f"Post {self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        """A permalink that redirects to the right page of the thread."""
+        return reverse("forum:post", args=[self.pk])
 
     @property
     def is_visible_to_public(self) -> bool:

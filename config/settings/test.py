@@ -13,3 +13,7 @@ STORAGES = {
 }
 # Each test process gets a clean cache, so rate limits from one run never leak into another.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# On SQLite the test database is a file, so that worker processes started by the pipeline tests see it.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405

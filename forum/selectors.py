@@ -1,0 +1,321 @@
+"""Reads of the forum app: everything a page shows that takes more than one line to fetch.
+
+Selectors take the viewing user and apply forum.permissions' filters themselves, so a view can't forget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.safestring import SafeString
+
+from forum import permissions
+from forum.markdown import render_markdown, render_plain_excerpt
+from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
+from forum.permissions import AnyUser
+
+SEARCH_MAX_WORDS = 8
+SEARCH_MAX_CHARS = 200
+
+PLACEHOLDER_DELETED = "This post was deleted by its author."
+PLACEHOLDER_HIDDEN = "This post was hidden by a moderator."
+
+
+# --- index and category pages -------------------------------------------------------------------------
+
+
+def _public_post_count() -> Count:
+    return Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
+
+
+def _with_listing_stats(qs: QuerySet[Thread]) -> QuerySet[Thread]:
+    """Threads with what a list shows: public post count and the name of whoever started it."""
+    opening_author = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("author_name")
+    return (
+        qs.select_related("category")
+        .annotate(post_count=_public_post_count(), starter_name=Subquery(opening_author[:1]))
+        .order_by("-last_posted_at", "-id")
+    )
+
+
+def category_list_with_activity() -> QuerySet[Category]:
+    """Categories with how many threads they hold and when anything was last posted in them."""
+    return Category.objects.annotate(
+        thread_count=Count("threads"), last_activity=Max("threads__last_posted_at")
+    ).order_by("position", "name")
+
+
+def thread_list_recent(*, user: AnyUser, limit: int = 10) -> list[Thread]:
+    qs = permissions.filter_visible_threads(user, Thread.objects.all())
+    return list(_with_listing_stats(qs)[:limit])
+
+
+def category_threads_page(*, user: AnyUser, category: Category, page_number: str | int | None) -> Page:
+    qs = permissions.filter_visible_threads(user, Thread.objects.filter(category=category))
+    return Paginator(_with_listing_stats(qs), settings.FORUM_THREADS_PER_PAGE).get_page(page_number)
+
+
+# --- the thread page ----------------------------------------------------------------------------------
+
+
+@dataclass
+class PostItem:
+    """One post as the viewer sees it on a thread page."""
+
+    post: Post
+    html: SafeString | None  # None when the viewer sees a placeholder instead of the text
+    placeholder: str
+    reaction_count: int
+    reacted: bool
+    replies: list[PostItem] = field(default_factory=list)
+    can_reply: bool = False
+    can_edit: bool = False
+    can_delete: bool = False
+    can_react: bool = False
+    can_flag: bool = False
+    can_hide: bool = False
+    can_history: bool = False
+
+    @property
+    def is_placeholder(self) -> bool:
+        return self.html is None
+
+
+@dataclass
+class ThreadPage:
+    thread: Thread
+    page: Page
+    items: list[PostItem]
+
+
+def thread_get(*, thread_id: int) -> Thread:
+    return get_object_or_404(Thread.objects.select_related("category"), pk=thread_id)
+
+
+def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
+    reaction_count = (
+        Reaction.objects.filter(post=OuterRef("pk"))
+        .order_by()
+        .values("post")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    qs = qs.select_related("author", "hidden_by").annotate(
+        reaction_count=Coalesce(Subquery(reaction_count, output_field=IntegerField()), 0)
+    )
+    if user.is_authenticated:
+        qs = qs.annotate(reacted=Exists(Reaction.objects.filter(post=OuterRef("pk"), user=user)))
+    else:
+        qs = qs.annotate(reacted=Value(False))
+    return qs
+
+
+def _post_item(user: AnyUser, post: Post, *, readable: bool) -> PostItem:
+    if readable:
+        html, placeholder = render_markdown(post.body), ""
+    else:
+        html, placeholder = None, PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
+    item = PostItem(
+        post=post, html=html, placeholder=placeholder, reaction_count=post.reaction_count, reacted=post.reacted
+    )
+    if html is not None:
+        item.can_reply = permissions.allowed(permissions.check_can_reply_to_post, user, post)
+        item.can_edit = permissions.allowed(permissions.check_can_edit_post, user, post)
+        item.can_delete = permissions.allowed(permissions.check_can_delete_post, user, post)
+        item.can_react = permissions.allowed(permissions.check_can_react, user, post)
+        item.can_flag = permissions.allowed(permissions.check_can_flag, user, post)
+        item.can_hide = permissions.allowed(permissions.check_can_hide_post, user, post)
+    item.can_history = permissions.allowed(permissions.check_can_view_post_history, user, post)
+    return item
+
+
+def _is_readable(user: AnyUser, post: Post) -> bool:
+    return permissions.allowed(permissions.check_can_view_post, user, post)
+
+
+def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | None) -> ThreadPage:
+    """A page of top-level posts in time order, each with its replies (one level deep) beneath it.
+
+    Posts the viewer may not read are left out, unless they are top-level posts with replies the viewer
+    can read: those show as a placeholder ("deleted by its author" / "hidden by a moderator").
+    """
+    top_level = permissions.filter_thread_top_level_posts(user, Post.objects.filter(thread=thread))
+    top_level = _annotated_posts(user, top_level).order_by("created_at", "id")
+    page = Paginator(top_level, settings.FORUM_POSTS_PER_PAGE).get_page(page_number)
+    posts = list(page.object_list)
+
+    replies_by_parent: dict[int, list[Post]] = {}
+    if posts:
+        replies = permissions.filter_visible_posts(user, Post.objects.filter(parent__in=[p.pk for p in posts]))
+        for reply in _annotated_posts(user, replies).order_by("created_at", "id"):
+            replies_by_parent.setdefault(reply.parent_id, []).append(reply)
+
+    items = []
+    for post in posts:
+        post.thread = thread
+        item = _post_item(user, post, readable=_is_readable(user, post))
+        for reply in replies_by_parent.get(post.pk, []):
+            reply.thread = thread
+            reply.parent = post
+            item.replies.append(_post_item(user, reply, readable=True))
+        items.append(item)
+    return ThreadPage(thread=thread, page=page, items=items)
+
+
+def post_get(*, post_id: int) -> Post:
+    return get_object_or_404(Post.objects.select_related("thread", "thread__category", "parent"), pk=post_id)
+
+
+def post_page_number(*, post: Post, user: AnyUser) -> int:
+    """The page of its thread on which `post` (or, for a reply, its top-level post) is shown to `user`."""
+    top = post.parent if post.parent_id else post
+    earlier = permissions.filter_thread_top_level_posts(user, Post.objects.filter(thread_id=post.thread_id)).filter(
+        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk)
+    )
+    return earlier.count() // settings.FORUM_POSTS_PER_PAGE + 1
+
+
+def post_url(*, post: Post, user: AnyUser) -> str:
+    """The address of `post` on its thread page, with the page number and an anchor."""
+    url = reverse("forum:thread", args=[post.thread_id])
+    page = post_page_number(post=post, user=user)
+    if page > 1:
+        url += f"?page={page}"
+    return f"{url}#post-{post.pk}"
+
+
+def post_quote_markdown(*, post: Post) -> str:
+    """The post as a Markdown quote, ready to reply under."""
+    quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
+    return f"**{post.author_name}** wrote:\n\n{quoted}\n\n"
+
+
+def post_revisions_list(*, post: Post) -> list[PostRevision]:
+    return list(post.revisions.select_related("edited_by").order_by("-created_at", "-id"))
+
+
+# --- drafts -------------------------------------------------------------------------------------------
+
+
+def draft_get(*, user: AnyUser, key: str) -> Draft | None:
+    if not user.is_authenticated:
+        return None
+    return Draft.objects.filter(user=user, key=key).first()
+
+
+# --- moderation ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class FlagQueueItem:
+    post: Post
+    excerpt: str
+    flags: list[Flag]
+
+
+def flag_queue_list() -> list[FlagQueueItem]:
+    """Posts with open flags, the longest-waiting first, each with its flags."""
+    flags = (
+        Flag.objects.filter(status=Flag.Status.OPEN)
+        .select_related("post", "post__thread", "post__thread__category", "reporter")
+        .order_by("created_at", "id")
+    )
+    items: dict[int, FlagQueueItem] = {}
+    for flag in flags:
+        if flag.post_id not in items:
+            items[flag.post_id] = FlagQueueItem(
+                post=flag.post, excerpt=render_plain_excerpt(flag.post.body, length=400), flags=[]
+            )
+        items[flag.post_id].flags.append(flag)
+    return list(items.values())
+
+
+def open_flag_count() -> int:
+    return Flag.objects.filter(status=Flag.Status.OPEN).count()
+
+
+def moderation_events_page(*, page_number: str | int | None) -> Page:
+    qs = ModerationEvent.objects.select_related("actor", "post", "thread", "member").order_by("-created_at", "-id")
+    return Paginator(qs, 50).get_page(page_number)
+
+
+# --- search -------------------------------------------------------------------------------------------
+
+
+def search_clean_query(query: str) -> str:
+    return " ".join((query or "").split())[:SEARCH_MAX_CHARS]
+
+
+def _opening_post_id() -> Subquery:
+    return Subquery(Post.objects.filter(thread=OuterRef("thread")).order_by("created_at", "id").values("id")[:1])
+
+
+def _search_postgresql(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
+    # The vectors match the GIN indexes of migration forum/0003 expression for expression.
+    search_query = SearchQuery(query, config="english", search_type="websearch")
+    body_vector = SearchVector("body", config="english")
+    title_vector = SearchVector("thread__title", config="english")
+    return (
+        qs.annotate(body_vector=body_vector, title_vector=title_vector, opening_id=_opening_post_id())
+        .filter(Q(body_vector=search_query) | Q(title_vector=search_query, id=F("opening_id")))
+        .annotate(
+            rank=SearchRank(body_vector, search_query)
+            + Case(
+                When(id=F("opening_id"), then=SearchRank(title_vector, search_query)),
+                default=Value(0.0),
+                output_field=FloatField(),
+            )
+        )
+        .order_by("-rank", "-created_at", "-id")
+    )
+
+
+def _search_simple(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
+    """SQLite: every word must appear in the post, or in the title for a thread's opening post."""
+    qs = qs.annotate(opening_id=_opening_post_id())
+    for word in query.split()[:SEARCH_MAX_WORDS]:
+        qs = qs.filter(Q(body__icontains=word) | Q(thread__title__icontains=word, id=F("opening_id")))
+    return qs.order_by("-created_at", "-id")
+
+
+@dataclass
+class SearchHit:
+    post: Post
+    excerpt: str
+
+
+def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | None) -> Page:
+    """Posts `user` may read that match `query`, best first; the page's object_list holds SearchHits."""
+    query = search_clean_query(query)
+    qs = permissions.filter_visible_posts(user, Post.objects.select_related("thread", "thread__category"))
+    if not query:
+        qs = qs.none()
+    elif connection.vendor == "postgresql":
+        qs = _search_postgresql(qs, query)
+    else:
+        qs = _search_simple(qs, query)
+    page = Paginator(qs, 20).get_page(page_number)
+    page.object_list = [SearchHit(post=post, excerpt=render_plain_excerpt(post.body)) for post in page.object_list]
+    return page
