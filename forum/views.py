@@ -21,11 +21,12 @@ from forum.drafts import (
     reply_to_post_draft_key,
 )
 from forum.forms import FlagForm, PostForm, ThreadForm
+from forum.markdown import render_markdown, render_plain_excerpt
 from forum.models import Category, Post
 from forum.permissions import PostingBlocked
 from forum.rate_limit import PostingTooFast
 
-PUBLISHED_DRAFTS_SESSION_KEY = "forum_published_drafts"
+from forum.templatetags.forum_tags import PUBLISHED_DRAFTS_SESSION_KEY  # noqa: E402
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -219,11 +220,7 @@ def _reply(request: HttpRequest, *, thread, parent: Post | None, draft_key: str,
             return redirect(selectors.post_url(post=post, user=request.user))
     else:
         form = PostForm(initial=initial)
-    parent_html = None
-    if parent is not None:
-        from forum.markdown import render_markdown
-
-        parent_html = render_markdown(parent.body)
+    parent_html = render_markdown(parent.body) if parent is not None else None
     return render(
         request,
         "forum/reply_form.html",
@@ -269,9 +266,12 @@ def post_quote(request: HttpRequest, post_id: int) -> HttpResponse:
     initial, draft = _draft_initial(request, draft_key)
     quote = selectors.post_quote_markdown(post=parent)
     existing = initial.get("body", "")
-    initial["body"] = f"{existing.rstrip()}\n\n{quote}" if existing.strip() and quote not in existing else (
-        existing if quote in existing else quote
-    )
+    if quote in existing:
+        initial["body"] = existing
+    elif existing.strip():
+        initial["body"] = f"{existing.rstrip()}\n\n{quote}"
+    else:
+        initial["body"] = quote
     return _reply(request, thread=parent.thread, parent=parent, draft_key=draft_key, initial=initial, draft=draft)
 
 
@@ -322,7 +322,7 @@ def post_delete(request: HttpRequest, post_id: int) -> HttpResponse:
     return render(
         request,
         "forum/post_confirm_delete.html",
-        {"post": post, "thread": post.thread, "excerpt": selectors.render_plain_excerpt(post.body)},
+        {"post": post, "thread": post.thread, "excerpt": render_plain_excerpt(post.body)},
     )
 
 
@@ -373,7 +373,7 @@ def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
             "post": post,
             "thread": post.thread,
             "blocked_message": blocked,
-            "excerpt": selectors.render_plain_excerpt(post.body),
+            "excerpt": render_plain_excerpt(post.body),
         },
     )
 
