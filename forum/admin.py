@@ -47,7 +47,15 @@ class PostAdmin(admin.ModelAdmin):
     list_select_related = ["thread"]
     raw_id_fields = ["thread", "parent", "author", "hidden_by"]
     # Hiding and restoring go through the site's moderation pages, which write the audit log.
-    readonly_fields = ["created_at", "edited_at", "deleted_at", "is_hidden", "hidden_at", "hidden_by", "hide_reason"]
+    readonly_fields = [
+        "created_at",
+        "edited_at",
+        "deleted_at",
+        "is_hidden",
+        "hidden_at",
+        "hidden_by",
+        "hide_reason",
+    ]
     date_hierarchy = "created_at"
 
 

@@ -1,4 +1,4 @@
-"""Names of the places a member can be writing in, used as Draft.key (and as the browser's localStorage key)."""
+"""Names of the places a member can be writing in: Draft.key, and the browser's localStorage key."""
 
 from __future__ import annotations
 

@@ -88,7 +88,9 @@ def member_unsuspended_event(*, member: User, moderator: User, reason: str) -> M
     )
 
 
-def flags_dismissed_event(*, post: Post, moderator: User, reason: str, flag_ids: list[int]) -> ModerationEvent:
+def flags_dismissed_event(
+    *, post: Post, moderator: User, reason: str, flag_ids: list[int]
+) -> ModerationEvent:
     return _create(
         kind=Kind.FLAG_DISMISSED,
         actor=moderator,

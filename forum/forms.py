@@ -61,7 +61,8 @@ def clean_body_text(value: str) -> str:
         over = len(body) - limit
         raise forms.ValidationError(
             f"Your post is {_n(len(body))} characters long, and a post can be at most {_n(limit)}. "
-            f"Please shorten it by {_n(over)} character{'s' if over != 1 else ''}, or split it into two posts. "
+            f"Please shorten it by {_n(over)} character{'s' if over != 1 else ''}, "
+            "or split it into two posts. "
             "Everything you wrote is still here.",
             code="too_long",
         )
@@ -78,7 +79,10 @@ class PostForm(AccessibleFormMixin, forms.Form):
 class ThreadForm(AccessibleFormMixin, forms.Form):
     title = forms.CharField(
         label="Title",
-        help_text=f"A short summary of what you want to share or ask. Up to {settings.FORUM_TITLE_MAX_CHARS} characters.",
+        help_text=(
+            "A short summary of what you want to share or ask. "
+            f"Up to {settings.FORUM_TITLE_MAX_CHARS} characters."
+        ),
         error_messages={"required": "Your thread needs a title."},
     )
     body = BodyField()

@@ -119,6 +119,9 @@ class PostRevision(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
 
+    def __str__(self):
+        return f"Revision of post {self.post_id} ({self.created_at:%Y-%m-%d %H:%M})"
+
 
 class Reaction(models.Model):
     """'This matches my experience'."""
@@ -130,6 +133,9 @@ class Reaction(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["post", "user"], name="one_reaction_per_member")]
+
+    def __str__(self):
+        return f"Reaction by {self.user_id} on post {self.post_id}"
 
 
 class Flag(models.Model):
@@ -161,6 +167,9 @@ class Flag(models.Model):
     class Meta:
         ordering = ["created_at", "id"]
         permissions = [("review_flags", "Can review and dismiss flags")]
+
+    def __str__(self):
+        return f"Flag on post {self.post_id}: {self.get_reason_display()} ({self.get_status_display()})"
 
 
 class ModerationEvent(models.Model):
@@ -197,6 +206,9 @@ class ModerationEvent(models.Model):
             ("suspend_member", "Can suspend members and lift suspensions"),
         ]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
 
 class Draft(models.Model):
     """What a member is writing, saved as they type so a long post is never lost.
@@ -213,3 +225,6 @@ class Draft(models.Model):
     class Meta:
         ordering = ["-updated_at"]
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_draft_per_place")]
+
+    def __str__(self):
+        return f"Draft {self.key} by {self.user_id}"

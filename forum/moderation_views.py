@@ -3,11 +3,12 @@ not a moderator, signed in or not (never a login redirect, so the URLs give noth
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User
 from forum import permissions, selectors, services
@@ -16,13 +17,29 @@ from forum.markdown import render_markdown, render_plain_excerpt
 from forum.permissions import user_is_suspended
 
 
-@require_GET
+def moderation_view(*methods: str):
+    """Every moderation view: refuse non-moderators first (403, whatever the method), then the method."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            permissions.check_can_moderate(request.user)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@moderation_view("GET")
 def flag_queue(request: HttpRequest) -> HttpResponse:
     permissions.check_can_review_flags(request.user)
     return render(request, "forum/mod/flag_queue.html", {"items": selectors.flag_queue_list()})
 
 
-@require_POST
+@moderation_view("POST")
 def post_flags_dismiss(request: HttpRequest, post_id: int) -> HttpResponse:
     permissions.check_can_review_flags(request.user)
     post = selectors.post_get(post_id=post_id)
@@ -33,9 +50,8 @@ def post_flags_dismiss(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect("forum:mod_flags")
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     post = selectors.post_get(post_id=post_id)
     permissions.check_can_hide_post(request.user, post)
     form = HideForm(request.POST or None)
@@ -58,9 +74,8 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     post = selectors.post_get(post_id=post_id)
     permissions.check_can_hide_post(request.user, post)
     form = ReasonForm(request.POST or None)
@@ -82,9 +97,8 @@ def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
     )
 
 
-@require_GET
+@moderation_view("GET")
 def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     post = selectors.post_get(post_id=post_id)
     permissions.check_can_view_post_history(request.user, post)
     revisions = selectors.post_revisions_list(post=post)
@@ -101,14 +115,15 @@ def post_history(request: HttpRequest, post_id: int) -> HttpResponse:
 
 
 def _thread_action(request: HttpRequest, thread_id: int, *, lock: bool) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     thread = selectors.thread_get(thread_id=thread_id)
     permissions.check_can_lock_thread(request.user, thread)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = services.thread_lock if lock else services.thread_unlock
         action(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, "The thread is locked." if lock else "The thread is open for replies again.")
+        messages.success(
+            request, "The thread is locked." if lock else "The thread is open for replies again."
+        )
         return redirect(thread)
     return render(
         request,
@@ -122,19 +137,18 @@ def _thread_action(request: HttpRequest, thread_id: int, *, lock: bool) -> HttpR
     )
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def thread_lock(request: HttpRequest, thread_id: int) -> HttpResponse:
     return _thread_action(request, thread_id, lock=True)
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def thread_unlock(request: HttpRequest, thread_id: int) -> HttpResponse:
     return _thread_action(request, thread_id, lock=False)
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def thread_move(request: HttpRequest, thread_id: int) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     thread = selectors.thread_get(thread_id=thread_id)
     permissions.check_can_move_thread(request.user, thread)
     form = MoveForm(request.POST or None, initial={"category": thread.category_id})
@@ -154,9 +168,8 @@ def thread_move(request: HttpRequest, thread_id: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@moderation_view("GET", "POST")
 def member_suspend(request: HttpRequest, username: str) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     member = get_object_or_404(User, username=username)
     permissions.check_can_suspend_member(request.user, member)
     form = SuspendForm(request.POST or None)
@@ -181,9 +194,8 @@ def member_suspend(request: HttpRequest, username: str) -> HttpResponse:
     )
 
 
-@require_POST
+@moderation_view("POST")
 def member_unsuspend(request: HttpRequest, username: str) -> HttpResponse:
-    permissions.check_can_moderate(request.user)
     member = get_object_or_404(User, username=username)
     permissions.check_can_suspend_member(request.user, member)
     form = ReasonForm(request.POST)
@@ -193,7 +205,7 @@ def member_unsuspend(request: HttpRequest, username: str) -> HttpResponse:
     return redirect("forum:mod_member_suspend", username=member.username)
 
 
-@require_GET
+@moderation_view("GET")
 def audit_log(request: HttpRequest) -> HttpResponse:
     permissions.check_can_view_audit_log(request.user)
     page = selectors.moderation_events_page(page_number=request.GET.get("page"))

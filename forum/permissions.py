@@ -97,7 +97,7 @@ def allowed(check: Callable[..., Any], *args: Any) -> bool:
 
 
 def readable_posts_q(user: AnyUser) -> Q:
-    """Posts whose text `user` may read: not deleted, and not hidden unless they are its author or a moderator."""
+    """Posts whose text `user` may read: not deleted, and not hidden unless they wrote it or moderate."""
     if user_is_moderator(user):
         return Q(is_deleted=False)
     if user.is_authenticated:
@@ -142,7 +142,7 @@ def check_can_view_post(user: AnyUser, post: Post) -> None:
 
 
 def check_can_post(user: AnyUser) -> None:
-    """Signed in and not suspended: the common part of creating threads, replying, editing, reacting, flagging."""
+    """Signed in and not suspended: common to creating threads, replying, editing, reacting, flagging."""
     if not user.is_authenticated:
         raise PermissionDenied("Sign in to post.")
     if not user.is_active:

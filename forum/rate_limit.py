@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+
 from django.conf import settings
 from django.core.cache import cache
 

@@ -117,7 +117,9 @@ def _fail(path: Path, where: str, message: str) -> SeedDataError:
     return SeedDataError(f"{path.name}: {where}: {message}" if where else f"{path.name}: {message}")
 
 
-def _str(path: Path, where: str, value: Any, name: str, *, required: bool = True, max_length: int | None = None) -> str:
+def _str(
+    path: Path, where: str, value: Any, name: str, *, required: bool = True, max_length: int | None = None
+) -> str:
     if value is None and not required:
         return ""
     if not isinstance(value, str) or (required and not value.strip()):
@@ -138,7 +140,9 @@ def _str_list(path: Path, where: str, value: Any, name: str, allowed: set[str]) 
     return tuple(value)
 
 
-def _check_keys(path: Path, where: str, data: Any, required: set[str], optional: set[str] = frozenset()) -> None:
+def _check_keys(
+    path: Path, where: str, data: Any, required: set[str], optional: set[str] = frozenset()
+) -> None:
     if not isinstance(data, dict):
         raise _fail(path, where, "must be a mapping")
     missing = sorted(required - set(data))
@@ -167,7 +171,9 @@ def load_categories(path: Path) -> list[SeedCategory]:
             SeedCategory(
                 slug=slug,
                 name=_str(path, where, item["name"], "name", max_length=100),
-                description=_str(path, where, item.get("description"), "description", required=False, max_length=300),
+                description=_str(
+                    path, where, item.get("description"), "description", required=False, max_length=300
+                ),
                 position=position,
             )
         )
@@ -194,7 +200,9 @@ def load_members(path: Path) -> list[SeedMember]:
         members.append(
             SeedMember(
                 username=username,
-                display_name=_str(path, where, item.get("display_name"), "display_name", required=False, max_length=60),
+                display_name=_str(
+                    path, where, item.get("display_name"), "display_name", required=False, max_length=60
+                ),
                 conditions=_str_list(path, where, item.get("conditions"), "conditions", MEMBER_CONDITIONS),
                 joined=joined,
                 bio=_str(path, where, item.get("bio"), "bio", required=False, max_length=1000),
@@ -216,10 +224,16 @@ def _validate_label(path: Path, where: str, label: Any) -> dict[str, Any]:
         _check_keys(path, f"{where} intervention", intervention, {"name", "outcome"})
         if intervention["name"] not in INTERVENTION_NAMES:
             raise _fail(
-                path, where, f"intervention {intervention['name']!r} is not a canonical name (docs/labelling.md)"
+                path,
+                where,
+                f"intervention {intervention['name']!r} is not a canonical name (docs/labelling.md)",
             )
         if intervention["outcome"] not in OUTCOMES:
-            raise _fail(path, where, f"intervention outcome {intervention['outcome']!r} is not one of {sorted(OUTCOMES)}")
+            raise _fail(
+                path,
+                where,
+                f"intervention outcome {intervention['outcome']!r} is not one of {sorted(OUTCOMES)}",
+            )
     _str_list(path, where, label.get("symptoms"), "symptoms", SYMPTOMS)
     _str_list(path, where, label.get("hard_cases"), "hard_cases", HARD_CASES)
     condition = label.get("condition")
@@ -257,11 +271,15 @@ def load_thread(path: Path) -> SeedThread:
             except ValueError as error:
                 raise _fail(path, where, f"`created` {created!r} is not a date and time") from error
         if not isinstance(created, datetime) or created.tzinfo is None:
-            raise _fail(path, where, "`created` must be a date and time with a time zone, like 2019-03-18T19:42:00Z")
+            raise _fail(
+                path, where, "`created` must be a date and time with a time zone, like 2019-03-18T19:42:00Z"
+            )
         reply_to = item.get("reply_to")
         if reply_to is not None:
             if reply_to not in top_level:
-                raise _fail(path, where, f"reply_to {reply_to!r} must name an earlier top-level post in this file")
+                raise _fail(
+                    path, where, f"reply_to {reply_to!r} must name an earlier top-level post in this file"
+                )
             if created < top_level[reply_to].created:
                 raise _fail(path, where, f"is dated before the post it replies to ({reply_to!r})")
         body = _str(path, where, item["body"], "body", max_length=BODY_MAX_CHARS)
@@ -294,7 +312,9 @@ def load_corpus(data_dir: Path | str | None = None) -> SeedCorpus:
     for path in sorted(data_dir.glob("members_*.yaml")):
         for member in load_members(path):
             if member.username in seen_members:
-                raise _fail(path, f"member {member.username!r}", f"already defined in {seen_members[member.username]}")
+                raise _fail(
+                    path, f"member {member.username!r}", f"already defined in {seen_members[member.username]}"
+                )
             seen_members[member.username] = path.name
             corpus.members.append(member)
 
@@ -306,7 +326,9 @@ def load_corpus(data_dir: Path | str | None = None) -> SeedCorpus:
             raise _fail(path, "", f"category {thread.category!r} is not in categories.yaml")
         for post in thread.posts:
             if post.author not in seen_members:
-                raise _fail(path, f"post {post.key!r}", f"author {post.author!r} is not in any members_*.yaml")
+                raise _fail(
+                    path, f"post {post.key!r}", f"author {post.author!r} is not in any members_*.yaml"
+                )
         corpus.threads.append(thread)
     return corpus
 

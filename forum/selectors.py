@@ -52,7 +52,9 @@ def _public_post_count() -> Count:
 
 def _with_listing_stats(qs: QuerySet[Thread]) -> QuerySet[Thread]:
     """Threads with what a list shows: public post count and the name of whoever started it."""
-    opening_author = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("author_name")
+    opening_author = (
+        Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("author_name")
+    )
     return (
         qs.select_related("category")
         .annotate(post_count=_public_post_count(), starter_name=Subquery(opening_author[:1]))
@@ -138,7 +140,11 @@ def _post_item(user: AnyUser, post: Post, *, readable: bool) -> PostItem:
     else:
         html, placeholder = None, PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
     item = PostItem(
-        post=post, html=html, placeholder=placeholder, reaction_count=post.reaction_count, reacted=post.reacted
+        post=post,
+        html=html,
+        placeholder=placeholder,
+        reaction_count=post.reaction_count,
+        reacted=post.reacted,
     )
     if html is not None:
         item.can_reply = permissions.allowed(permissions.check_can_reply_to_post, user, post)
@@ -168,7 +174,9 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
 
     replies_by_parent: dict[int, list[Post]] = {}
     if posts:
-        replies = permissions.filter_visible_posts(user, Post.objects.filter(parent__in=[p.pk for p in posts]))
+        replies = permissions.filter_visible_posts(
+            user, Post.objects.filter(parent__in=[p.pk for p in posts])
+        )
         for reply in _annotated_posts(user, replies).order_by("created_at", "id"):
             replies_by_parent.setdefault(reply.parent_id, []).append(reply)
 
@@ -191,9 +199,9 @@ def post_get(*, post_id: int) -> Post:
 def post_page_number(*, post: Post, user: AnyUser) -> int:
     """The page of its thread on which `post` (or, for a reply, its top-level post) is shown to `user`."""
     top = post.parent if post.parent_id else post
-    earlier = permissions.filter_thread_top_level_posts(user, Post.objects.filter(thread_id=post.thread_id)).filter(
-        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk)
-    )
+    earlier = permissions.filter_thread_top_level_posts(
+        user, Post.objects.filter(thread_id=post.thread_id)
+    ).filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk))
     return earlier.count() // settings.FORUM_POSTS_PER_PAGE + 1
 
 
@@ -257,7 +265,9 @@ def open_flag_count() -> int:
 
 
 def moderation_events_page(*, page_number: str | int | None) -> Page:
-    qs = ModerationEvent.objects.select_related("actor", "post", "thread", "member").order_by("-created_at", "-id")
+    qs = ModerationEvent.objects.select_related("actor", "post", "thread", "member").order_by(
+        "-created_at", "-id"
+    )
     return Paginator(qs, 50).get_page(page_number)
 
 
@@ -269,7 +279,9 @@ def search_clean_query(query: str) -> str:
 
 
 def _opening_post_id() -> Subquery:
-    return Subquery(Post.objects.filter(thread=OuterRef("thread")).order_by("created_at", "id").values("id")[:1])
+    return Subquery(
+        Post.objects.filter(thread=OuterRef("thread")).order_by("created_at", "id").values("id")[:1]
+    )
 
 
 def _search_postgresql(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
@@ -317,5 +329,7 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
     else:
         qs = _search_simple(qs, query)
     page = Paginator(qs, 20).get_page(page_number)
-    page.object_list = [SearchHit(post=post, excerpt=render_plain_excerpt(post.body)) for post in page.object_list]
+    page.object_list = [
+        SearchHit(post=post, excerpt=render_plain_excerpt(post.body)) for post in page.object_list
+    ]
     return page

@@ -31,5 +31,9 @@ urlpatterns = [
     path("mod/t/<int:thread_id>/unlock/", moderation_views.thread_unlock, name="mod_thread_unlock"),
     path("mod/t/<int:thread_id>/move/", moderation_views.thread_move, name="mod_thread_move"),
     path("mod/members/<str:username>/suspend/", moderation_views.member_suspend, name="mod_member_suspend"),
-    path("mod/members/<str:username>/unsuspend/", moderation_views.member_unsuspend, name="mod_member_unsuspend"),
+    path(
+        "mod/members/<str:username>/unsuspend/",
+        moderation_views.member_unsuspend,
+        name="mod_member_unsuspend",
+    ),
 ]

@@ -25,9 +25,7 @@ from forum.markdown import render_markdown, render_plain_excerpt
 from forum.models import Category, Post
 from forum.permissions import PostingBlocked
 from forum.rate_limit import PostingTooFast
-
 from forum.templatetags.forum_tags import PUBLISHED_DRAFTS_SESSION_KEY  # noqa: E402
-
 
 # --- helpers ------------------------------------------------------------------------------------------
 
@@ -105,14 +103,18 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    page = selectors.category_threads_page(user=request.user, category=category, page_number=request.GET.get("page"))
+    page = selectors.category_threads_page(
+        user=request.user, category=category, page_number=request.GET.get("page")
+    )
     return render(
         request,
         "forum/category.html",
         {
             "category": category,
             "page_obj": page,
-            "can_create_thread": permissions.allowed(permissions.check_can_create_thread, request.user, category),
+            "can_create_thread": permissions.allowed(
+                permissions.check_can_create_thread, request.user, category
+            ),
         },
     )
 
@@ -120,7 +122,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.thread_get(thread_id=thread_id)
-    thread_page = selectors.thread_page_get(thread=thread, user=request.user, page_number=request.GET.get("page"))
+    thread_page = selectors.thread_page_get(
+        thread=thread, user=request.user, page_number=request.GET.get("page")
+    )
     context = {
         "thread": thread,
         "page_obj": thread_page.page,
@@ -200,10 +204,14 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _reply(request: HttpRequest, *, thread, parent: Post | None, draft_key: str, initial: dict, draft) -> HttpResponse:
+def _reply(
+    request: HttpRequest, *, thread, parent: Post | None, draft_key: str, initial: dict, draft
+) -> HttpResponse:
     check = permissions.check_can_reply_to_post if parent else permissions.check_can_reply
     target = parent or thread
-    action = reverse("forum:post_reply", args=[parent.pk]) if parent else reverse("forum:reply", args=[thread.pk])
+    action = (
+        reverse("forum:post_reply", args=[parent.pk]) if parent else reverse("forum:reply", args=[thread.pk])
+    )
     if request.method == "POST":
         form = PostForm(request.POST)
         if form.is_valid() and _checks_then_rate(form, check, request.user, target, user_id=request.user.pk):
@@ -253,7 +261,9 @@ def post_reply(request: HttpRequest, post_id: int) -> HttpResponse:
     permissions.check_can_view_post(request.user, parent)
     draft_key = reply_to_post_draft_key(parent)
     initial, draft = _draft_initial(request, draft_key)
-    return _reply(request, thread=parent.thread, parent=parent, draft_key=draft_key, initial=initial, draft=draft)
+    return _reply(
+        request, thread=parent.thread, parent=parent, draft_key=draft_key, initial=initial, draft=draft
+    )
 
 
 @login_required
@@ -272,7 +282,9 @@ def post_quote(request: HttpRequest, post_id: int) -> HttpResponse:
         initial["body"] = f"{existing.rstrip()}\n\n{quote}"
     else:
         initial["body"] = quote
-    return _reply(request, thread=parent.thread, parent=parent, draft_key=draft_key, initial=initial, draft=draft)
+    return _reply(
+        request, thread=parent.thread, parent=parent, draft_key=draft_key, initial=initial, draft=draft
+    )
 
 
 @login_required
@@ -289,7 +301,9 @@ def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
             if blocked:
                 _reject(form, blocked)
             else:
-                services.post_edit(post=post, editor=request.user, body=form.cleaned_data["body"], draft_key=draft_key)
+                services.post_edit(
+                    post=post, editor=request.user, body=form.cleaned_data["body"], draft_key=draft_key
+                )
                 _draft_published(request, draft_key)
                 messages.success(request, "Your post is updated.")
                 return redirect(selectors.post_url(post=post, user=request.user))
@@ -392,7 +406,9 @@ def draft_save(request: HttpRequest) -> JsonResponse:
     draft = services.draft_save(
         user=request.user, key=key, title=request.POST.get("title", ""), body=request.POST.get("body", "")
     )
-    return JsonResponse({"saved": draft is not None, "saved_at": draft.updated_at.isoformat() if draft else None})
+    return JsonResponse(
+        {"saved": draft is not None, "saved_at": draft.updated_at.isoformat() if draft else None}
+    )
 
 
 @login_required
@@ -405,6 +421,8 @@ def draft_discard(request: HttpRequest) -> HttpResponse:
     _draft_published(request, key)
     messages.success(request, "Your draft is discarded.")
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("forum:index")
     return redirect(next_url)

@@ -1,0 +1,651 @@
+"""The tagger's spaCy components, registered as factories so a pipeline can be built from config.
+
+Order in the pipeline (see pipeline.build_pipeline):
+    sentencizer -> outcome_sentences -> outcome_matcher -> outcome_context -> outcome_attribution
+    -> outcome_sentiment -> outcome_decision
+
+Every component works on token indices and the matches of two PhraseMatchers; none of them loops over
+all tokens in Python except where a post has newlines or very long sentences, so a 150-word post costs
+well under a millisecond before VADER.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc
+
+from .decision import Decider
+from .findings import Cue, Findings, Mention
+from .resources import load_resources
+
+# Composition of a direction word with a symptom word -> the polarity of the cue they make.
+COMPOSE = {
+    ("up", "bad"): "worsened",
+    ("up", "good"): "helped",
+    ("down", "bad"): "helped",
+    ("down", "good"): "worsened",
+    ("absent", "bad"): "helped",
+    ("absent", "good"): "worsened",
+    ("improve", "bad"): "helped",
+    ("improve", "good"): "helped",
+    ("worsen", "bad"): "worsened",
+    ("worsen", "good"): "worsened",
+}
+COMPOSED_WEIGHT = 1.0
+# Tokens written in capitals that are not the pronoun their lower case is: ME (the illness), US.
+NOT_PRONOUNS = frozenset({"ME", "US"})
+QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»"})
+QUESTION_OPENERS = frozenset({
+    "does", "did", "do", "has", "have", "had", "is", "are", "was", "were", "can", "could", "should",
+    "would", "will", "what", "how", "why", "when", "where", "which", "who", "anyone", "anybody", "any",
+})
+
+# Break combinations the rules ask about (see context.yaml, `breaks`).
+BREAK_SETS = {
+    "all": ("contrast", "punctuation", "scope"),   # negation, modal scope
+    "clause": ("contrast", "punctuation"),         # attribution, composition, person
+    "claim": ("contrast", "scope"),                # a claim verb's reach
+    "contrast": ("contrast",),                     # conditions, claim phrases
+}
+
+CONTEXT_TRIGGERS = {
+    # context.yaml key path -> trigger name
+    ("negation", "pre"): "neg_pre",
+    ("negation", "post"): "neg_post",
+    ("negation", "pseudo"): "neg_pseudo",
+    ("hypothetical", "modal"): "hyp_modal",
+    ("hypothetical", "near"): "hyp_near",
+    ("hypothetical", "conditional"): "hyp_cond",
+    ("hypothetical", "pseudo"): "hyp_pseudo",
+    ("time", "historical"): "hist",
+    ("time", "current"): "current",
+    ("time", "ceased"): "ceased",
+    ("claim", "verbs"): "claim_verb",
+    ("claim", "sources"): "claim_source",
+    ("claim", "phrases"): "claim_phrase",
+}
+TRIGGER_NAMES = tuple(CONTEXT_TRIGGERS.values()) + ("question", "sarcasm")
+
+
+def _set_extensions() -> None:
+    if not Doc.has_extension("outcome_findings"):
+        Doc.set_extension("outcome_findings", default=None)
+
+
+_set_extensions()
+
+
+def _longest_first(spans: list[tuple]) -> list[tuple]:
+    """Keep the longest of overlapping spans (ties: the earliest); spans are tuples (start, end, ...)."""
+    if len(spans) < 2:
+        return spans
+    taken: set[int] = set()
+    kept = []
+    for span in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        positions = range(span[0], span[1])
+        if any(i in taken for i in positions):
+            continue
+        taken.update(positions)
+        kept.append(span)
+    kept.sort(key=lambda s: s[0])
+    return kept
+
+
+def _covered(spans) -> set[int]:
+    out: set[int] = set()
+    for span in spans:
+        out.update(range(span[0], span[1]))
+    return out
+
+
+def _overlaps(span, covered: set[int]) -> bool:
+    return any(i in covered for i in range(span[0], span[1]))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_sentences", default_config={"max_sentence_tokens": 80})
+def make_outcome_sentences(nlp: Language, name: str, max_sentence_tokens: int):
+    return OutcomeSentences(max_sentence_tokens)
+
+
+class OutcomeSentences:
+    """After the sentencizer: a line break also ends a sentence (patients write lists and diaries without
+    full stops), and no sentence runs longer than max_sentence_tokens (a post with no punctuation at all
+    would otherwise be one sentence: VADER is quadratic in length and evidence would be the whole post)."""
+
+    def __init__(self, max_sentence_tokens: int):
+        self.max_len = max(10, int(max_sentence_tokens))
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n == 0:
+            return doc
+        if "\n" in doc.text:
+            for tok in doc:
+                if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
+                    doc[tok.i + 1].is_sent_start = True
+        if n > self.max_len:
+            starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+            if not starts or starts[0] != 0:
+                starts.insert(0, 0)
+            bounds = starts + [n]
+            for a, b in zip(bounds, bounds[1:], strict=False):
+                for i in range(a + self.max_len, b, self.max_len):
+                    doc[i].is_sent_start = True
+        return doc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Matching
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_matcher", default_config={"resources_dir": ""})
+def make_outcome_matcher(nlp: Language, name: str, resources_dir: str):
+    return OutcomeMatcher(nlp, resources_dir or None)
+
+
+class OutcomeMatcher:
+    """Finds interventions, symptoms, outcome cues, direction words and context triggers with two
+    PhraseMatchers (token NORM, and exact spelling for a few case-sensitive names), and sets up the
+    per-post Findings: sentences and clause breaks."""
+
+    def __init__(self, nlp: Language, resources_dir: str | None):
+        res = load_resources(resources_dir)
+        self.resources = res
+        self.norm = PhraseMatcher(nlp.vocab, attr="NORM")
+        self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.labels: dict[int, tuple[str, object]] = {}
+        self._nlp = nlp
+
+        for inter in res.interventions:
+            self._add("int", (inter.name, inter.kind), inter.phrases)
+            if inter.case_sensitive:
+                self._add("int", (inter.name, inter.kind), inter.case_sensitive, exact=True)
+        self._add("blk", None, res.blockers)
+        self._add("ana", None, res.anaphora)
+        for name, groups in res.symptoms.items():
+            for valence in ("bad", "good"):
+                self._add("sym", (name, valence), groups[valence])
+        for i, group in enumerate(res.cue_groups):
+            self._add("cue", i, group.phrases)
+        for direction, phrases in res.directions.items():
+            self._add("dir", direction, phrases)
+        ctx = res.context
+        for (section, key), trigger in CONTEXT_TRIGGERS.items():
+            self._add("ctx", trigger, ctx[section][key])
+        self._add("ctx", "question", ctx["question"])
+        self._add("ctx", "sarcasm", ctx["sarcasm"])
+        for person, phrases in ctx["person"].items():
+            self._add("per", person, phrases)
+        for kind, phrases in ctx["breaks"].items():
+            self._add("brk", kind, phrases)
+        del self._nlp
+
+    def _add(self, category: str, payload, phrases, exact: bool = False) -> None:
+        if not phrases:
+            return
+        key = f"outcome:{category}:{payload}:{'orth' if exact else 'norm'}"
+        match_id = self._nlp.vocab.strings.add(key)
+        self.labels[match_id] = (category, payload)
+        (self.orth if exact else self.norm).add(key, list(self._nlp.tokenizer.pipe(phrases)))
+
+    def __call__(self, doc: Doc) -> Doc:
+        n = len(doc)
+        if n:
+            sent_start = doc.to_array("SENT_START")
+            starts_mask = sent_start == 1
+            starts_mask[0] = True
+            sent_starts = np.flatnonzero(starts_mask).tolist()
+            sent_of = np.cumsum(starts_mask) - 1
+        else:
+            sent_starts, sent_of = [], np.zeros(0, dtype=np.int64)
+
+        grouped: dict[str, list] = {c: [] for c in ("int", "blk", "ana", "sym", "cue", "dir", "ctx", "per", "brk")}
+        labels = self.labels
+        for match_id, start, end in list(self.norm(doc)) + list(self.orth(doc)):
+            category, payload = labels[match_id]
+            grouped[category].append((start, end, payload))
+
+        # Break tokens -> prefix sums per combination, so "is there a break between i and j" is O(1).
+        marks = {kind: np.zeros(n + 1, dtype=np.int32) for kind in ("contrast", "punctuation", "scope")}
+        for start, end, kind in grouped["brk"]:
+            marks[kind][start:end] = 1
+        breaks = {}
+        for name, kinds in BREAK_SETS.items():
+            combined = np.zeros(n + 1, dtype=np.int32)
+            for kind in kinds:
+                combined |= marks[kind]
+            prefix = np.zeros(n + 1, dtype=np.int32)
+            np.cumsum(combined[:n], out=prefix[1:])
+            breaks[name] = prefix
+
+        f = Findings(n_tokens=n, sent_starts=sent_starts, sent_of=sent_of, breaks=breaks)
+        blocked = _covered(grouped["blk"])
+
+        def keep(spans):
+            return [s for s in spans if not blocked or not _overlaps(s, blocked)]
+
+        cues = _longest_first(keep(grouped["cue"]))
+        ints = _longest_first(keep(grouped["int"]))
+        # An intervention word inside a longer cue belongs to the cue ("I couldn't walk"); a cue inside a
+        # longer intervention name belongs to the name ("pain relief medication").
+        ints_kept = []
+        for s in ints:
+            clash = [c for c in cues if c[0] < s[1] and s[0] < c[1]]
+            if not clash or all((s[1] - s[0]) > (c[1] - c[0]) for c in clash):
+                ints_kept.append(s)
+        int_cover = _covered(ints_kept)
+        cues_kept = [c for c in cues if not _overlaps(c, int_cover)]
+
+        f.mentions = [Mention(s, e, name, kind, int(sent_of[s])) for s, e, (name, kind) in ints_kept]
+        f.lexical_cues = [(s, e, g) for s, e, g in cues_kept]
+        f.symptoms = [(s, e, name, val) for s, e, (name, val) in _longest_first(keep(grouped["sym"]))
+                      if not _overlaps((s, e), int_cover)]
+        f.directions = [(s, e, d) for s, e, d in _longest_first(keep(grouped["dir"]))
+                        if not _overlaps((s, e), int_cover)]
+        f.anaphora = [(s, e) for s, e, _ in grouped["ana"]]
+
+        triggers: dict[str, list[tuple[int, int]]] = {t: [] for t in TRIGGER_NAMES}
+        for start, end, trigger in grouped["ctx"]:
+            if trigger == "hyp_modal" and doc[start].text == "May" and start not in sent_starts:
+                continue  # the month, not the modal
+            triggers[trigger].append((start, end))
+        for spans in triggers.values():
+            spans.sort()
+        f.triggers = triggers
+
+        persons = []
+        for start, end, person in _longest_first(grouped["per"]):
+            if end - start == 1 and doc[start].text in NOT_PRONOUNS:
+                continue
+            persons.append((start, end, person))
+        f.persons = persons
+        f.has_carer = any(p == "carer" for _, _, p in persons)
+
+        for i, s0 in enumerate(sent_starts):
+            s1 = sent_starts[i + 1] if i + 1 < len(sent_starts) else n
+            j = s1 - 1
+            while j >= s0 and doc[j].is_space:
+                j -= 1
+            if j >= s0 and "?" in doc[j].text:
+                f.question_sents.add(i)
+        doc._.outcome_findings = f
+        return doc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Context
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_context", default_config={"resources_dir": ""})
+def make_outcome_context(nlp: Language, name: str, resources_dir: str):
+    return OutcomeContext(resources_dir or None)
+
+
+class OutcomeContext:
+    """Builds the outcome cues (lexicon phrases, and direction x symptom compositions such as "less pain")
+    and marks each one negated / hypothetical / historical / someone else's claim / question / sarcastic,
+    and whose experience it is (the writer, a carer's person, someone else)."""
+
+    def __init__(self, resources_dir: str | None):
+        res = load_resources(resources_dir)
+        self.groups = res.cue_groups
+        self.comp = res.composition
+        ctx = res.context
+        self.neg_window = ctx["negation"]["window"]
+        self.neg_post_window = ctx["negation"]["post_window"]
+        self.modal_window = ctx["hypothetical"]["modal_window"]
+        self.near_window = ctx["hypothetical"]["near_window"]
+        self.source_window = ctx["claim"]["source_window"]
+
+    def __call__(self, doc: Doc) -> Doc:
+        f: Findings = doc._.outcome_findings
+        if f is None or not f.n_tokens:
+            return doc
+        cues = self._compose(f)
+        f.cues = cues
+        if not cues:
+            return doc
+        cover = _covered((c.start, c.end) for c in cues)
+        # Triggers inside a cue are part of it ("couldn't get out of bed", "no pain", "back in bed").
+        t = {k: [s for s in v if not _overlaps(s, cover)] for k, v in f.triggers.items()}
+        pseudo_neg = _covered(t["neg_pseudo"])
+        pseudo_hyp = _covered(t["hyp_pseudo"])
+        t["neg_pre"] = [s for s in t["neg_pre"] if not _overlaps(s, pseudo_neg)]
+        t["neg_post"] = [s for s in t["neg_post"] if not _overlaps(s, pseudo_neg)]
+        for key in ("hyp_modal", "hyp_near", "hyp_cond"):
+            t[key] = [s for s in t[key] if not _overlaps(s, pseudo_hyp)]
+        time_marks = sorted([(s, e, "hist") for s, e in t["hist"]] + [(s, e, "current") for s, e in t["current"]])
+        sarcasm_sents = {int(f.sent_of[s]) for s, _ in t["sarcasm"]}
+        for cue in cues:
+            self._flag(doc, f, cue, t, time_marks, sarcasm_sents)
+        return doc
+
+    # -- composition ----------------------------------------------------------------------------------
+
+    def _compose(self, f: Findings) -> list[Cue]:
+        before_w, after_w, absent_w = (self.comp["before_window"], self.comp["after_window"],
+                                       self.comp["absent_window"])
+        composed: dict[tuple[int, int], dict] = {}  # direction span -> cue under construction
+        for s_start, s_end, name, valence in f.symptoms:
+            best = None
+            for d_start, d_end, direction in f.directions:
+                if d_start < s_end and s_start < d_end:
+                    continue  # the same words
+                if d_end <= s_start:
+                    gap = s_start - d_end
+                    limit = absent_w if direction == "absent" else before_w
+                    if gap > limit or f.broken("clause", d_end, s_start):
+                        continue
+                    rank = (gap, 0)
+                elif d_start >= s_end and direction != "absent":
+                    gap = d_start - s_end
+                    if gap > after_w or f.broken("clause", s_end, d_start):
+                        continue
+                    rank = (gap, 1)
+                else:
+                    continue
+                if f.sent_of[d_start] != f.sent_of[s_start]:
+                    continue
+                if best is None or rank < best[0]:
+                    best = (rank, d_start, d_end, direction)
+            if best is None:
+                continue
+            _, d_start, d_end, direction = best
+            entry = composed.setdefault((d_start, d_end), {
+                "start": d_start, "end": d_end, "polarity": COMPOSE[(direction, valence)], "symptoms": [],
+            })
+            entry["start"] = min(entry["start"], s_start)
+            entry["end"] = max(entry["end"], s_end)
+            if name != "general" and name not in entry["symptoms"]:
+                entry["symptoms"].append(name)
+
+        candidates = []  # (start, end, priority, cue)
+        for e in composed.values():
+            cue = Cue(e["start"], e["end"], e["polarity"], COMPOSED_WEIGHT, tuple(e["symptoms"]), True,
+                      int(f.sent_of[e["start"]]))
+            candidates.append((e["start"], e["end"], 0, cue))
+        for start, end, g in f.lexical_cues:
+            group = self.groups[g]
+            cue = Cue(start, end, group.polarity, group.weight, group.symptoms, False, int(f.sent_of[start]))
+            candidates.append((start, end, 1, cue))
+        # Longest wins; on equal length a composition wins over a lexicon phrase.
+        candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
+        taken: set[int] = set()
+        cues = []
+        for start, end, _, cue in candidates:
+            if any(i in taken for i in range(start, end)):
+                continue
+            taken.update(range(start, end))
+            cues.append(cue)
+        cues.sort(key=lambda c: c.start)
+        return cues
+
+    # -- flags ----------------------------------------------------------------------------------------
+
+    def _flag(self, doc: Doc, f: Findings, cue: Cue, t, time_marks, sarcasm_sents) -> None:
+        s0, s1 = f.sent_span(cue.sent)
+        cs, ce = cue.start, cue.end
+
+        # negation: "didn't help", "never made me feel better", "helped nothing"
+        for a, b in t["neg_pre"]:
+            if s0 <= a and b <= cs and cs - b <= self.neg_window and not f.broken("all", b, cs):
+                cue.negated = True
+                break
+        if not cue.negated:
+            for a, b in t["neg_post"]:
+                if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a):
+                    cue.negated = True
+                    break
+
+        # hypothetical: "it would help", "could help", "if you overdo it you'll crash"
+        for a, b in t["hyp_modal"]:
+            if s0 <= a and b <= cs and cs - b <= self.modal_window and not f.broken("all", b, cs):
+                cue.hypothetical = True
+                break
+        if not cue.hypothetical:
+            for a, b in t["hyp_near"]:
+                if s0 <= a and b <= cs and cs - b <= self.near_window and not f.broken("all", b, cs):
+                    cue.hypothetical = True
+                    break
+        for a, b in t["hyp_cond"]:
+            if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
+                cue.conditional = True
+                break
+
+        # whose experience: the nearest person before the cue in its clause, else after it in the
+        # clause ("helped me"), else before it in the sentence
+        cue.person = self._person(f, cue, s0, s1)
+        if cue.conditional and cue.person not in ("first", "carer"):
+            cue.hypothetical = True
+
+        # question
+        if cue.sent in f.question_sents:
+            last_clause = not f.broken("clause", ce, s1)
+            opener = doc[s0].norm_ in QUESTION_OPENERS
+            if last_clause or opener:
+                cue.question = True
+        if not cue.question:
+            for a, b in t["question"]:
+                if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
+                    cue.question = True
+                    break
+
+        # time: the last time marker before the cue in its sentence; else a past marker in the previous
+        # sentence carries over unless this sentence brings the story to the present
+        state = None
+        for a, b, kind in time_marks:
+            if a >= cs:
+                break
+            if a >= s0:
+                state = kind
+        if state is None and cue.sent > 0:
+            p0, _ = f.sent_span(cue.sent - 1)
+            prev = [kind for a, b, kind in time_marks if p0 <= a < s0]
+            here = [kind for a, b, kind in time_marks if s0 <= a < s1]
+            if prev and prev[-1] == "hist" and "current" not in here:
+                state = "hist"
+        cue.historical = state == "hist"
+        for a, b in t["ceased"]:
+            if s0 <= a < s1 and not (f.broken("clause", b, cs) if b <= cs else f.broken("clause", ce, a)):
+                cue.ceased = True
+                break
+
+        # someone else's claim: "my doctor says it helps", "studies show", "I was told it would help"
+        for a, b in t["claim_phrase"]:
+            if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
+                cue.claim = True
+                break
+        if not cue.claim:
+            for va, vb in t["claim_verb"]:
+                if not (s0 <= va and vb <= cs) or f.broken("claim", vb, cs):
+                    continue
+                for sa, sb in t["claim_source"]:
+                    if s0 <= sa and sb <= va and va - sb <= self.source_window:
+                        pronoun = sb - sa == 1 and doc[sa].lower_ in ("she", "he")
+                        if pronoun and f.has_carer:
+                            continue  # a carer passing on what their daughter says
+                        cue.claim = True
+                        break
+                if cue.claim:
+                    break
+
+        # sarcasm: markers in this or a neighbouring sentence, or the cue in scare quotes
+        if cue.polarity == "helped":
+            if sarcasm_sents and (cue.sent in sarcasm_sents or cue.sent - 1 in sarcasm_sents
+                                  or cue.sent + 1 in sarcasm_sents):
+                cue.sarcasm = True
+            elif cs > 0 and ce < len(doc) and doc[cs - 1].text in QUOTES and doc[ce].text in QUOTES:
+                cue.sarcasm = True
+
+    def _person(self, f: Findings, cue: Cue, s0: int, s1: int) -> str:
+        in_clause = in_sentence = after = None
+        for a, b, person in f.persons:
+            if a < s0:
+                continue
+            if a >= s1:
+                break
+            if b <= cue.end and a < cue.end:
+                if not f.broken("clause", b, cue.start):
+                    in_clause = person
+                else:
+                    in_sentence = person
+            elif a >= cue.end and after is None and not f.broken("clause", cue.end, a):
+                after = person
+        person = in_clause or after or in_sentence
+        if person is None:
+            return "none"
+        if person == "third_singular":
+            return "carer" if f.has_carer else "other"
+        return person
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Attribution
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_attribution", default_config={})
+def make_outcome_attribution(nlp: Language, name: str):
+    return OutcomeAttribution()
+
+
+class OutcomeAttribution:
+    """Ties each cue to the intervention it is about: the nearest one in its clause, else in its
+    sentence; else "it"/"this"/"the class" (or nothing at all) carrying the last one named.
+    "Overdid it" / "pushed myself" point back to the exercise being talked about."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        f: Findings = doc._.outcome_findings
+        if f is None or not f.cues:
+            return doc
+        mentions = f.mentions
+        exercise = [m for m in mentions if m.kind == "exercise"]
+        for cue in f.cues:
+            target, link = self._attribute(f, cue, mentions)
+            if target is None:
+                continue
+            if target.kind == "exertion":
+                target = self._resolve_exertion(target, exercise)
+            cue.target = target.name
+            cue.target_kind = "exercise" if target.kind == "exertion" else target.kind
+            cue.link = link
+        return doc
+
+    @staticmethod
+    def _resolve_exertion(m: Mention, exercise: list[Mention]) -> Mention:
+        before = [e for e in exercise if e.end <= m.start]
+        if before:
+            return before[-1]
+        after = [e for e in exercise if e.start >= m.end and e.sent == m.sent]
+        if after:
+            return after[0]
+        return Mention(m.start, m.end, "exercise", "exertion", m.sent)
+
+    @staticmethod
+    def _attribute(f: Findings, cue: Cue, mentions: list[Mention]):
+        best = None
+        for m in mentions:
+            if m.sent != cue.sent:
+                continue
+            if m.end <= cue.start:
+                gap, side = cue.start - m.end, 0.0
+                same = not f.broken("clause", m.end, cue.start)
+            elif m.start >= cue.end:
+                gap, side = m.start - cue.end, 0.5
+                same = not f.broken("clause", cue.end, m.start)
+            else:
+                gap, side, same = 0, 0.0, True
+            rank = (0 if same else 1, gap + side)
+            if best is None or rank < best[0]:
+                best = (rank, m)
+        if best is not None:
+            return best[1], ("clause" if best[0][0] == 0 else "sentence")
+        earlier = [m for m in mentions if m.end <= cue.start]
+        if earlier:
+            last = earlier[-1]
+            s0, s1 = f.sent_span(cue.sent)
+            pointer = any(s0 <= a < s1 for a, _ in f.anaphora)
+            distance = cue.sent - last.sent
+            if pointer and distance <= 3:
+                return last, "anaphora"
+            if distance <= 2:
+                return last, "carried"
+        later = [m for m in mentions if m.start >= cue.end and m.sent == cue.sent + 1]
+        if later:
+            return later[0], "next"
+        if earlier:
+            return earlier[-1], "far"
+        return None, "none"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sentiment
+# ---------------------------------------------------------------------------------------------------------
+
+# VADER is quadratic in its input's length (1 ms at 184 words, 190 ms at 3,000 on this machine), so it only
+# reads sentences that hold a cue or an exercise mention, each cut to this many characters (~55 words).
+VADER_MAX_CHARS = 300
+
+
+@Language.factory("outcome_sentiment", default_config={"max_chars": VADER_MAX_CHARS})
+def make_outcome_sentiment(nlp: Language, name: str, max_chars: int):
+    return OutcomeSentiment(max_chars)
+
+
+class OutcomeSentiment:
+    """VADER compound score per sentence that matters: one signal among several, never the decision."""
+
+    def __init__(self, max_chars: int):
+        from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+        self.vader = SentimentIntensityAnalyzer()
+        self.max_chars = int(max_chars)
+
+    def __call__(self, doc: Doc) -> Doc:
+        f: Findings = doc._.outcome_findings
+        if f is None or not f.n_tokens:
+            return doc
+        wanted = {c.sent for c in f.cues} | {m.sent for m in f.mentions if m.kind != "treatment"}
+        for i in sorted(wanted):
+            s0, s1 = f.sent_span(i)
+            a = doc[s0].idx
+            b = doc[s1 - 1].idx + len(doc[s1 - 1].text)
+            text = doc.text[a : min(b, a + self.max_chars)]
+            f.sentiment[i] = self.vader.polarity_scores(text)["compound"] if text.strip() else 0.0
+        for cue in f.cues:
+            cue.vader = f.sentiment.get(cue.sent, 0.0)
+        return doc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Decision
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_decision", default_config={"resources_dir": "", "method": "auto"})
+def make_outcome_decision(nlp: Language, name: str, resources_dir: str, method: str):
+    return OutcomeDecision(resources_dir or None, method)
+
+
+class OutcomeDecision:
+    """Features from the flagged, attributed cues -> outcome, confidence, per-intervention outcomes,
+    symptoms and evidence sentences (decision.Decider)."""
+
+    def __init__(self, resources_dir: str | None, method: str):
+        self.decider = Decider(load_resources(resources_dir), method)
+
+    def __call__(self, doc: Doc) -> Doc:
+        f: Findings = doc._.outcome_findings
+        if f is None:
+            return doc
+        self.decider.decide(doc, f)
+        return doc

@@ -1,0 +1,214 @@
+"""From flagged, attributed cues to the post's outcome, per-intervention outcomes, symptoms and evidence.
+
+Two deciders over the same features (features.py):
+- rules: weighted sums of reported benefits and harms of exercise, with fixed thresholds;
+- a multinomial logistic regression (numpy, weights in resources/decision_model.json, trained by
+  `python -m analysis.nlp.train`), whose probabilities also give the confidence.
+`method="auto"` uses the model when one is committed, else the rules. The comparison that chose between
+them (and a spaCy TextCategorizer) is in docs/tagger.md.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from spacy.tokens import Doc
+
+from .features import FEATURE_NAMES, feature_vector
+from .findings import Cue, Findings
+from .resources import OUTCOMES, SYMPTOMS, Resources, ResourceError
+
+# Rule weights: how much a cue of each context status counts towards helped / worsened.
+RULE_THRESHOLD = 0.5     # a side needs this much reported evidence to count
+RULE_MIXED_RATIO = 0.25  # both sides count, but one is under a quarter of the other: the larger wins
+HIST_WEIGHT = 0.7        # "it used to help": past experience is still the writer's own
+NEGATED_HARM = 0.5       # "no crash this time" is a (weaker) benefit
+SARCASTIC_BENEFIT = 0.6  # "oh yes, it *really* helped" is a harm
+UNNAMED = 0.25           # a cue in a post that names no intervention at all (a reply in an exercise thread)
+
+
+def _softmax(z: np.ndarray) -> np.ndarray:
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+class LogisticModel:
+    def __init__(self, spec: dict):
+        if tuple(spec["features"]) != FEATURE_NAMES:
+            raise ResourceError(
+                "decision_model.json was trained on other features than features.FEATURE_NAMES; "
+                "retrain with `python -m analysis.nlp.train`"
+            )
+        self.mean = np.asarray(spec["mean"], dtype=np.float64)
+        self.scale = np.asarray(spec["scale"], dtype=np.float64)
+        self.coef = np.asarray(spec["coef"], dtype=np.float64)
+        self.intercept = np.asarray(spec["intercept"], dtype=np.float64)
+
+    def proba(self, x: np.ndarray) -> np.ndarray:
+        z = self.coef @ ((x - self.mean) / self.scale) + self.intercept
+        return _softmax(z)
+
+
+def rule_scores(sums: dict[str, float]) -> tuple[float, float]:
+    g = sums.get
+    helped = (g("ex_H_asserted", 0.0) + HIST_WEIGHT * g("ex_H_hist", 0.0) + NEGATED_HARM * g("ex_W_neg", 0.0)
+              + UNNAMED * g("un_H_asserted", 0.0))
+    worsened = (g("ex_W_asserted", 0.0) + HIST_WEIGHT * g("ex_W_hist", 0.0)
+                + SARCASTIC_BENEFIT * g("ex_H_sarcasm", 0.0) + UNNAMED * g("un_W_asserted", 0.0))
+    return helped, worsened
+
+
+def outcome_from_scores(helped: float, worsened: float) -> str:
+    if helped >= RULE_THRESHOLD and worsened >= RULE_THRESHOLD:
+        if min(helped, worsened) < RULE_MIXED_RATIO * max(helped, worsened):
+            return "helped" if helped > worsened else "worsened"
+        return "mixed"
+    if helped >= RULE_THRESHOLD and helped >= worsened:
+        return "helped"
+    if worsened >= RULE_THRESHOLD:
+        return "worsened"
+    return "none"
+
+
+def rule_proba(sums: dict[str, float]) -> np.ndarray:
+    """Rough class probabilities from the rule scores, so rules can also rank tags for review."""
+    h, w = rule_scores(sums)
+    t = RULE_THRESHOLD
+    logits = np.array([
+        2.0 * (h - t) - 1.0 * w,
+        2.0 * (w - t) - 1.0 * h,
+        3.0 * (min(h, w) - t),
+        1.0 - 2.0 * max(h, w),
+    ])
+    p = _softmax(logits)
+    # make the rule's own choice the argmax even where the smooth scores disagree near a threshold
+    choice = OUTCOMES.index(outcome_from_scores(h, w))
+    if p.argmax() != choice:
+        p[choice] = p.max() + 0.01
+        p = p / p.sum()
+    return p
+
+
+class Decider:
+    def __init__(self, resources: Resources, method: str = "auto"):
+        if method not in ("auto", "rules", "model"):
+            raise ValueError(f"unknown decision method {method!r}")
+        self.model = LogisticModel(resources.model) if resources.model and method != "rules" else None
+        if method == "model" and self.model is None:
+            raise ResourceError("method='model' but no resources/decision_model.json is committed")
+        self.method = "model" if self.model else "rules"
+
+    def decide(self, doc: Doc, f: Findings) -> None:
+        x, sums = feature_vector(f)
+        f.features = dict(zip(FEATURE_NAMES, x.tolist(), strict=True))
+        proba = self.model.proba(x) if self.model is not None else rule_proba(sums)
+        k = int(proba.argmax())
+        outcome = OUTCOMES[k]
+        f.decision = {
+            "outcome": outcome,
+            "confidence": float(proba[k]),
+            "probabilities": dict(zip(OUTCOMES, (float(p) for p in proba), strict=True)),
+            "method": self.method,
+            "rule_outcome": outcome_from_scores(*rule_scores(sums)),
+            "interventions": _interventions(f, outcome),
+            "symptoms": _symptoms(f, outcome),
+            "evidence": _evidence(doc, f, outcome),
+        }
+
+
+def _counts_for(c: Cue) -> tuple[float, float]:
+    """(helped, worsened) weight of one cue for its intervention's own outcome."""
+    w = c.weight * c.link_weight
+    status = c.status
+    if status == "asserted":
+        return (w, 0.0) if c.polarity == "helped" else (0.0, w)
+    if status == "hist":
+        return (HIST_WEIGHT * w, 0.0) if c.polarity == "helped" else (0.0, HIST_WEIGHT * w)
+    if status == "neg" and c.polarity == "worsened":
+        return NEGATED_HARM * w, 0.0
+    if status == "sarcasm":
+        return 0.0, SARCASTIC_BENEFIT * w
+    return 0.0, 0.0
+
+
+def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
+    names: dict[str, str] = {}
+    mentions: dict[str, int] = {}
+    for m in f.mentions:
+        if m.kind == "exertion":
+            continue
+        names.setdefault(m.name, m.kind)
+        mentions[m.name] = mentions.get(m.name, 0) + 1
+    scores: dict[str, list[float]] = {}
+    for c in f.cues:
+        if c.target is None:
+            continue
+        if c.target not in names:  # "overdid it" with no exercise named: plain "exercise"
+            names[c.target] = c.target_kind or "exercise"
+            mentions[c.target] = 0
+        h, w = _counts_for(c)
+        s = scores.setdefault(c.target, [0.0, 0.0])
+        s[0] += h
+        s[1] += w
+    result = {name: outcome_from_scores(*scores.get(name, (0.0, 0.0))) for name in names}
+    # keep the exercise interventions consistent with the post-level decision
+    exercise = [n for n, k in names.items() if k == "exercise"]
+    if outcome == "none":
+        for n in exercise:
+            result[n] = "none"
+    elif exercise and all(result[n] == "none" for n in exercise):
+        main = max(exercise, key=lambda n: (sum(scores.get(n, (0.0, 0.0))), mentions[n]))
+        result[main] = outcome
+    out = [(n, names[n], result[n]) for n in names if not (mentions[n] == 0 and result[n] == "none")]
+    return out
+
+
+def _symptoms(f: Findings, outcome: str) -> list[str]:
+    if outcome == "none":
+        return []
+    found: set[str] = set()
+    sents: set[int] = set()
+    for c in f.cues:
+        if c.target_kind == "exercise" and (c.reported or c.status == "sarcasm" or
+                                            (c.status == "neg" and c.polarity == "worsened")):
+            found.update(c.symptoms)
+            sents.add(c.sent)
+    for start, _end, name, _valence in f.symptoms:
+        if name != "general" and int(f.sent_of[start]) in sents:
+            found.add(name)
+    return [s for s in SYMPTOMS if s in found]
+
+
+def _sentence_chars(doc: Doc, f: Findings, i: int) -> tuple[int, int]:
+    s0, s1 = f.sent_span(i)
+    while s0 < s1 and doc[s0].is_space:
+        s0 += 1
+    while s1 > s0 and doc[s1 - 1].is_space:
+        s1 -= 1
+    if s1 <= s0:
+        return 0, 0
+    return doc[s0].idx, doc[s1 - 1].idx + len(doc[s1 - 1].text)
+
+
+def _evidence(doc: Doc, f: Findings, outcome: str) -> list[tuple[int, int, str, str | None]]:
+    by_sentence: dict[tuple[int, str | None], set[str]] = {}
+    for c in f.cues:
+        if c.target_kind == "exercise" and outcome == "none":
+            continue
+        if c.target is None and outcome == "none":
+            continue
+        h, w = _counts_for(c)
+        if not h and not w:
+            continue
+        pol = by_sentence.setdefault((c.sent, c.target), set())
+        if h:
+            pol.add("helped")
+        if w:
+            pol.add("worsened")
+    out = []
+    for (i, target), pols in sorted(by_sentence.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        start, end = _sentence_chars(doc, f, i)
+        if end <= start:
+            continue
+        out.append((start, end, "mixed" if len(pols) == 2 else pols.pop(), target))
+    return out

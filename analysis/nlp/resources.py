@@ -1,0 +1,296 @@
+"""Lexicons and context rules, loaded from `resources/*.yaml` and checked at start-up.
+
+Everything the tagger knows about words is data in `resources/`; this module reads it, expands the
+`{a|b|}` alternatives, and refuses to start on a typo (an unknown key, a missing key, a symptom or kind
+that does not exist, an empty phrase) instead of silently matching nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+RESOURCES_DIR = Path(__file__).parent / "resources"
+RESOURCE_FILES = ("interventions.yaml", "symptoms.yaml", "cues.yaml", "context.yaml")
+MODEL_FILE = "decision_model.json"
+
+OUTCOMES = ("helped", "worsened", "mixed", "none")
+POLARITIES = ("helped", "worsened")
+SYMPTOMS = ("pain", "fatigue", "mood", "sleep", "cognition", "function", "pem")
+# "general" lets "made my symptoms worse" form a cue but is never reported as a symptom.
+SYMPTOM_GROUPS = SYMPTOMS + ("general",)
+KINDS = ("exercise", "treatment", "exertion")
+DIRECTIONS = ("up", "down", "absent", "improve", "worsen")
+PERSONS = ("first", "second", "carer", "third_singular", "other")
+BREAK_CLASSES = ("contrast", "punctuation", "scope")
+
+# One lexicon entry may expand to at most this many phrases: a guard against a runaway `{...}` product.
+MAX_EXPANSIONS = 5000
+_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
+
+
+class ResourceError(ValueError):
+    """A resource file is malformed; the message names the file and the key."""
+
+
+def expand(pattern: str) -> list[str]:
+    """Expand `{a|b|}` groups into every combination, with whitespace collapsed.
+
+    >>> expand("{eases|eased} {my |}pain")
+    ['eases my pain', 'eases pain', 'eased my pain', 'eased pain']
+    """
+    parts: list[list[str]] = []
+    pos = 0
+    for m in _ALTERNATIVES.finditer(pattern):
+        parts.append([pattern[pos : m.start()]])
+        parts.append(m.group(1).split("|"))
+        pos = m.end()
+    parts.append([pattern[pos:]])
+    total = 1
+    for p in parts:
+        total *= len(p)
+    if total > MAX_EXPANSIONS:
+        raise ResourceError(f"{pattern[:60]!r} expands to {total} phrases (max {MAX_EXPANSIONS})")
+    out = []
+    for combo in itertools.product(*parts):
+        phrase = " ".join("".join(combo).split())
+        if phrase:
+            out.append(phrase)
+    return out
+
+
+def _phrases(items, where: str) -> list[str]:
+    if not isinstance(items, list):
+        raise ResourceError(f"{where}: expected a list of phrases, got {type(items).__name__}")
+    out: list[str] = []
+    for item in items:
+        if not isinstance(item, str) or not item.strip():
+            raise ResourceError(f"{where}: every phrase must be a non-empty string, got {item!r}")
+        if item.count("{") != item.count("}"):
+            raise ResourceError(f"{where}: unbalanced braces in {item[:60]!r}")
+        out.extend(expand(item))
+    # keep order, drop duplicates
+    return list(dict.fromkeys(out))
+
+
+def _keys(mapping, where: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+    if not isinstance(mapping, dict):
+        raise ResourceError(f"{where}: expected a mapping, got {type(mapping).__name__}")
+    keys = set(mapping)
+    unknown = keys - required - optional
+    missing = required - keys
+    if unknown:
+        raise ResourceError(f"{where}: unknown key(s) {sorted(unknown)}; expected {sorted(required | optional)}")
+    if missing:
+        raise ResourceError(f"{where}: missing key(s) {sorted(missing)}")
+    return mapping
+
+
+def _int(value, where: str, lo: int = 0, hi: int = 50) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not lo <= value <= hi:
+        raise ResourceError(f"{where}: expected an integer in [{lo}, {hi}], got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Intervention:
+    name: str
+    kind: str
+    phrases: tuple[str, ...]
+    case_sensitive: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CueGroup:
+    polarity: str
+    weight: float
+    symptoms: tuple[str, ...]
+    phrases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Resources:
+    interventions: tuple[Intervention, ...]
+    blockers: tuple[str, ...]
+    anaphora: tuple[str, ...]
+    symptoms: dict[str, dict[str, tuple[str, ...]]]  # name -> {"bad": ..., "good": ...}
+    cue_groups: tuple[CueGroup, ...]
+    directions: dict[str, tuple[str, ...]]
+    composition: dict[str, int]
+    context: dict  # validated context rules, phrases expanded
+    model: dict | None = field(default=None)  # trained decision model, if one is committed
+
+    @property
+    def kinds(self) -> dict[str, str]:
+        return {i.name: i.kind for i in self.interventions}
+
+
+def _load_yaml(directory: Path, name: str) -> dict:
+    path = directory / name
+    try:
+        with path.open(encoding="utf-8") as fh:
+            data = yaml.safe_load(fh)
+    except FileNotFoundError as exc:
+        raise ResourceError(f"{path}: missing resource file") from exc
+    except yaml.YAMLError as exc:
+        raise ResourceError(f"{path}: not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ResourceError(f"{path}: expected a mapping at the top level")
+    return data
+
+
+def _parse_interventions(data: dict) -> tuple[tuple[Intervention, ...], tuple[str, ...], tuple[str, ...]]:
+    where = "interventions.yaml"
+    _keys(data, where, {"interventions", "blockers", "anaphora"})
+    entries = _keys(data["interventions"], f"{where}:interventions", set(data["interventions"] or {}))
+    out = []
+    for name, spec in entries.items():
+        w = f"{where}:interventions.{name}"
+        _keys(spec, w, {"kind", "phrases"}, {"case_sensitive"})
+        if spec["kind"] not in KINDS:
+            raise ResourceError(f"{w}.kind: {spec['kind']!r} is not one of {KINDS}")
+        case = tuple(_phrases(spec.get("case_sensitive") or [], f"{w}.case_sensitive"))
+        out.append(Intervention(name, spec["kind"], tuple(_phrases(spec["phrases"], f"{w}.phrases")), case))
+    if not out:
+        raise ResourceError(f"{where}: no interventions")
+    return (
+        tuple(out),
+        tuple(_phrases(data["blockers"], f"{where}:blockers")),
+        tuple(_phrases(data["anaphora"], f"{where}:anaphora")),
+    )
+
+
+def _parse_symptoms(data: dict) -> dict[str, dict[str, tuple[str, ...]]]:
+    where = "symptoms.yaml"
+    _keys(data, where, {"symptoms"})
+    entries = _keys(data["symptoms"], f"{where}:symptoms", set(SYMPTOM_GROUPS))
+    out = {}
+    for name, spec in entries.items():
+        w = f"{where}:symptoms.{name}"
+        _keys(spec, w, {"bad", "good"})
+        out[name] = {
+            "bad": tuple(_phrases(spec["bad"] or [], f"{w}.bad")),
+            "good": tuple(_phrases(spec["good"] or [], f"{w}.good")),
+        }
+    return out
+
+
+def _parse_cues(data: dict):
+    where = "cues.yaml"
+    _keys(data, where, {"helped", "worsened", "directions", "composition"})
+    groups = []
+    for polarity in POLARITIES:
+        if not isinstance(data[polarity], list) or not data[polarity]:
+            raise ResourceError(f"{where}:{polarity}: expected a non-empty list of groups")
+        for i, group in enumerate(data[polarity]):
+            w = f"{where}:{polarity}[{i}]"
+            _keys(group, w, {"weight", "symptoms", "phrases"})
+            weight = group["weight"]
+            if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
+                raise ResourceError(f"{w}.weight: expected a number in (0, 1], got {weight!r}")
+            symptoms = group["symptoms"] or []
+            bad = [s for s in symptoms if s not in SYMPTOMS]
+            if bad:
+                raise ResourceError(f"{w}.symptoms: unknown symptom(s) {bad}; expected {SYMPTOMS}")
+            groups.append(CueGroup(polarity, float(weight), tuple(symptoms),
+                                   tuple(_phrases(group["phrases"], f"{w}.phrases"))))
+    dirs = _keys(data["directions"], f"{where}:directions", set(DIRECTIONS))
+    directions = {d: tuple(_phrases(dirs[d], f"{where}:directions.{d}")) for d in DIRECTIONS}
+    comp = _keys(data["composition"], f"{where}:composition", {"before_window", "after_window", "absent_window"})
+    composition = {k: _int(v, f"{where}:composition.{k}") for k, v in comp.items()}
+    return tuple(groups), directions, composition
+
+
+def _parse_context(data: dict) -> dict:
+    where = "context.yaml"
+    _keys(data, where, {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"})
+    neg = _keys(data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo"})
+    hyp = _keys(data["hypothetical"], f"{where}:hypothetical",
+                {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"})
+    time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"})
+    claim = _keys(data["claim"], f"{where}:claim", {"source_window", "verbs", "sources", "phrases"})
+    person = _keys(data["person"], f"{where}:person", set(PERSONS))
+    breaks = _keys(data["breaks"], f"{where}:breaks", set(BREAK_CLASSES))
+
+    def p(value, key):
+        return tuple(_phrases(value, f"{where}:{key}"))
+
+    return {
+        "negation": {
+            "window": _int(neg["window"], f"{where}:negation.window"),
+            "post_window": _int(neg["post_window"], f"{where}:negation.post_window"),
+            "pre": p(neg["pre"], "negation.pre"),
+            "post": p(neg["post"], "negation.post"),
+            "pseudo": p(neg["pseudo"], "negation.pseudo"),
+        },
+        "hypothetical": {
+            "modal_window": _int(hyp["modal_window"], f"{where}:hypothetical.modal_window"),
+            "near_window": _int(hyp["near_window"], f"{where}:hypothetical.near_window"),
+            "modal": p(hyp["modal"], "hypothetical.modal"),
+            "near": p(hyp["near"], "hypothetical.near"),
+            "conditional": p(hyp["conditional"], "hypothetical.conditional"),
+            "pseudo": p(hyp["pseudo"], "hypothetical.pseudo"),
+        },
+        "time": {k: p(time[k], f"time.{k}") for k in ("historical", "current", "ceased")},
+        "claim": {
+            "source_window": _int(claim["source_window"], f"{where}:claim.source_window"),
+            "verbs": p(claim["verbs"], "claim.verbs"),
+            "sources": p(claim["sources"], "claim.sources"),
+            "phrases": p(claim["phrases"], "claim.phrases"),
+        },
+        "person": {k: p(person[k], f"person.{k}") for k in PERSONS},
+        "question": p(data["question"], "question"),
+        "sarcasm": p(data["sarcasm"], "sarcasm"),
+        "breaks": {k: p(breaks[k], f"breaks.{k}") for k in BREAK_CLASSES},
+    }
+
+
+def _load_model(directory: Path) -> dict | None:
+    path = directory / MODEL_FILE
+    if not path.exists():
+        return None
+    try:
+        model = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ResourceError(f"{path}: not valid JSON: {exc}") from exc
+    _keys(model, MODEL_FILE, {"kind", "features", "classes", "mean", "scale", "coef", "intercept"},
+          {"trained_on", "dev_macro_f1", "notes", "l2", "epochs"})
+    n = len(model["features"])
+    if model["kind"] != "logistic_regression" or list(model["classes"]) != list(OUTCOMES):
+        raise ResourceError(f"{MODEL_FILE}: expected a logistic_regression over {OUTCOMES}")
+    if len(model["mean"]) != n or len(model["scale"]) != n or len(model["coef"]) != len(OUTCOMES):
+        raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
+    if any(len(row) != n for row in model["coef"]) or len(model["intercept"]) != len(OUTCOMES):
+        raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
+    return model
+
+
+def load_resources(directory: str | Path | None = None) -> Resources:
+    """Read and validate every resource file; raise ResourceError on the first problem."""
+    return _load_resources_cached(str(Path(directory) if directory else RESOURCES_DIR))
+
+
+@functools.cache
+def _load_resources_cached(directory: str) -> Resources:
+    d = Path(directory)
+    interventions, blockers, anaphora = _parse_interventions(_load_yaml(d, "interventions.yaml"))
+    symptoms = _parse_symptoms(_load_yaml(d, "symptoms.yaml"))
+    cue_groups, directions, composition = _parse_cues(_load_yaml(d, "cues.yaml"))
+    context = _parse_context(_load_yaml(d, "context.yaml"))
+    return Resources(
+        interventions=interventions,
+        blockers=blockers,
+        anaphora=anaphora,
+        symptoms=symptoms,
+        cue_groups=cue_groups,
+        directions=directions,
+        composition=composition,
+        context=context,
+        model=_load_model(d),
+    )
