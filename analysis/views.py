@@ -11,7 +11,7 @@ from forum.permissions import check_can_moderate
 
 
 def _back_to_post(post):
-    return redirect(f"{post.thread.get_absolute_url()}?post={post.id}#post-{post.id}")
+    return redirect("forum:post", post_id=post.id)
 
 
 @login_required

@@ -77,11 +77,9 @@ def user_is_suspended(user: AnyUser) -> bool:
 
 
 def suspension_message(user: User) -> str:
+    """Short, for form errors; the notice at the top of every page gives the moderators' reason."""
     until = date_format(timezone.localtime(user.suspended_until), "j F Y, H:i")
-    message = f"Your account is suspended until {until} (UTC). You can still read the forum."
-    if user.suspension_reason:
-        message += f" Reason given by the moderators: {user.suspension_reason}"
-    return message
+    return f"Your account is suspended until {until} (UTC), so you can't post, reply, edit, react or flag yet."
 
 
 def allowed(check: Callable[..., Any], *args: Any) -> bool:
@@ -199,6 +197,8 @@ def check_can_flag(user: AnyUser, post: Post) -> None:
         raise PermissionDenied("Sign in to flag a post.")
     if _is_author(user, post):
         raise PermissionDenied("You can't flag your own post; edit or delete it instead.")
+    if post.is_hidden:
+        raise PermissionDenied("A moderator has already hidden this post.")
     check_can_post(user)
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from analysis import services
@@ -147,7 +148,7 @@ def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(
         post = Post.objects.get(pk=int(result.stdout.strip().splitlines()[-1]))
         assert tag_of(post).status == TagStatus.PENDING
         # and shown in the thread
-        page = client.get(f"/threads/{thread.pk}/")
+        page = client.get(reverse("forum:thread", args=[thread.pk]))
         assert page.status_code == 200
         assert "Gentle walking every morning" in page.content.decode()
 

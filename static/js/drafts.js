@@ -14,6 +14,12 @@
   "use strict";
 
   var SAVE_DELAY_MS = 1500;
+
+  // A form sent back with errors: move focus to the summary at its top, so keyboard and screen-reader
+  // users start from the list of problems (each links to its field).
+  var errorSummary = document.getElementById("error-summary");
+  if (errorSummary) { errorSummary.focus(); }
+
   var userMeta = document.querySelector('meta[name="forum-user"]');
   if (!userMeta) { return; }  // signed out: no editors, nothing to keep
   var prefix = "movement-stories:draft:" + userMeta.content + ":";
