@@ -4,6 +4,7 @@ import logging
 from datetime import timedelta
 
 from celery import Task, shared_task
+from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
@@ -13,6 +14,14 @@ logger = logging.getLogger(__name__)
 
 # Database hiccups (restarts, lock timeouts) are worth retrying; bugs are not.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+
+
+@worker_process_init.connect
+def load_tagger_in_each_worker_process(**kwargs):
+    """Load the pipeline when a pool process starts, so the first batch doesn't pay for it."""
+    from analysis.tagging import get_tagger
+
+    get_tagger()
 
 
 class TagPostsTask(Task):

@@ -100,3 +100,16 @@ def flags_dismissed_event(
         member=post.author,
         data={"flag_ids": flag_ids},
     )
+
+
+def tag_corrected_event(*, post: Post, moderator: User, reason: str, data: dict) -> ModerationEvent:
+    """For the analysis app: a moderator corrected a post's outcome tag (`data`: e.g. from/to outcome)."""
+    return _create(
+        kind=Kind.TAG_CORRECTED,
+        actor=moderator,
+        reason=reason,
+        post=post,
+        thread=post.thread,
+        member=post.author,
+        data={"author_name": post.author_name, **data},
+    )

@@ -79,7 +79,9 @@ def user_is_suspended(user: AnyUser) -> bool:
 def suspension_message(user: User) -> str:
     """Short, for form errors; the notice at the top of every page gives the moderators' reason."""
     until = date_format(timezone.localtime(user.suspended_until), "j F Y, H:i")
-    return f"Your account is suspended until {until} (UTC), so you can't post, reply, edit, react or flag yet."
+    return (
+        f"Your account is suspended until {until} (UTC), so you can't post, reply, edit, react or flag yet."
+    )
 
 
 def allowed(check: Callable[..., Any], *args: Any) -> bool:

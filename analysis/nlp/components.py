@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 
 from .decision import Decider
 from .findings import Cue, Findings, Mention
-from .resources import load_resources
+from .resources import BREAK_CLASSES, VALENCES, load_resources
 
 # Composition of a direction word with a symptom word -> the polarity of the cue they make.
 COMPOSE = {
@@ -30,24 +30,42 @@ COMPOSE = {
     ("absent", "good"): "worsened",
     ("improve", "bad"): "helped",
     ("improve", "good"): "helped",
+    ("improve", "body"): "helped",
     ("worsen", "bad"): "worsened",
     ("worsen", "good"): "worsened",
+    ("worsen", "body"): "worsened",
 }
 COMPOSED_WEIGHT = 1.0
 # Tokens written in capitals that are not the pronoun their lower case is: ME (the illness), US.
 NOT_PRONOUNS = frozenset({"ME", "US"})
 QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»"})
+DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»"})
 QUESTION_OPENERS = frozenset({
     "does", "did", "do", "has", "have", "had", "is", "are", "was", "were", "can", "could", "should",
     "would", "will", "what", "how", "why", "when", "where", "which", "who", "anyone", "anybody", "any",
 })
 
+SUBJECT_PRONOUNS = frozenset({"i", "you", "she", "he", "we", "they", "it", "u"})
+
+
+def _inside_quotes(doc: Doc, s0: int, s1: int, start: int, end: int) -> bool:
+    """Is tokens [start, end) between a pair of double quotes within its sentence?"""
+    opened = False
+    for i in range(s0, s1):
+        if i == start:
+            return opened and any(doc[j].text in DOUBLE_QUOTES for j in range(end, s1))
+        if doc[i].text in DOUBLE_QUOTES:
+            opened = not opened
+    return False
+
+
 # Break combinations the rules ask about (see context.yaml, `breaks`).
 BREAK_SETS = {
-    "all": ("contrast", "punctuation", "scope"),   # negation, modal scope
-    "clause": ("contrast", "punctuation"),         # attribution, composition, person
-    "claim": ("contrast", "scope"),                # a claim verb's reach
-    "contrast": ("contrast",),                     # conditions, claim phrases
+    "all": ("contrast", "punctuation", "scope", "subordinate"),  # negation, modal scope
+    "clause": ("contrast", "punctuation"),                       # attribution, person
+    "compose": ("contrast", "punctuation", "subordinate"),       # direction word + symptom
+    "claim": ("contrast", "scope", "subordinate"),               # a claim verb's reach, questions
+    "contrast": ("contrast",),                                   # conditions, claim phrases
 }
 
 CONTEXT_TRIGGERS = {
@@ -55,6 +73,7 @@ CONTEXT_TRIGGERS = {
     ("negation", "pre"): "neg_pre",
     ("negation", "post"): "neg_post",
     ("negation", "pseudo"): "neg_pseudo",
+    ("negation", "sentence"): "neg_sentence",
     ("hypothetical", "modal"): "hyp_modal",
     ("hypothetical", "near"): "hyp_near",
     ("hypothetical", "conditional"): "hyp_cond",
@@ -171,7 +190,7 @@ class OutcomeMatcher:
         self._add("blk", None, res.blockers)
         self._add("ana", None, res.anaphora)
         for name, groups in res.symptoms.items():
-            for valence in ("bad", "good"):
+            for valence in VALENCES:
                 self._add("sym", (name, valence), groups[valence])
         for i, group in enumerate(res.cue_groups):
             self._add("cue", i, group.phrases)
@@ -214,7 +233,7 @@ class OutcomeMatcher:
             grouped[category].append((start, end, payload))
 
         # Break tokens -> prefix sums per combination, so "is there a break between i and j" is O(1).
-        marks = {kind: np.zeros(n + 1, dtype=np.int32) for kind in ("contrast", "punctuation", "scope")}
+        marks = {kind: np.zeros(n + 1, dtype=np.int32) for kind in BREAK_CLASSES}
         for start, end, kind in grouped["brk"]:
             marks[kind][start:end] = 1
         breaks = {}
@@ -315,11 +334,14 @@ class OutcomeContext:
         if not cues:
             return doc
         cover = _covered((c.start, c.end) for c in cues)
-        # Triggers inside a cue are part of it ("couldn't get out of bed", "no pain", "back in bed").
-        t = {k: [s for s in v if not _overlaps(s, cover)] for k, v in f.triggers.items()}
+        # Triggers inside a cue are part of it ("couldn't get out of bed", "no pain", "back in bed"); a
+        # sarcasm marker or a question phrase is not ("oh brilliant", "does it help").
+        t = {k: (v if k in ("sarcasm", "question") else [s for s in v if not _overlaps(s, cover)])
+             for k, v in f.triggers.items()}
         pseudo_neg = _covered(t["neg_pseudo"])
         pseudo_hyp = _covered(t["hyp_pseudo"])
         t["neg_pre"] = [s for s in t["neg_pre"] if not _overlaps(s, pseudo_neg)]
+        t["neg_sentence"] = [s for s in t["neg_sentence"] if not _overlaps(s, pseudo_neg)]
         t["neg_post"] = [s for s in t["neg_post"] if not _overlaps(s, pseudo_neg)]
         for key in ("hyp_modal", "hyp_near", "hyp_cond"):
             t[key] = [s for s in t[key] if not _overlaps(s, pseudo_hyp)]
@@ -338,17 +360,19 @@ class OutcomeContext:
         for s_start, s_end, name, valence in f.symptoms:
             best = None
             for d_start, d_end, direction in f.directions:
+                if (direction, valence) not in COMPOSE:
+                    continue  # "legs gone" is not "pain gone"
                 if d_start < s_end and s_start < d_end:
                     continue  # the same words
                 if d_end <= s_start:
                     gap = s_start - d_end
                     limit = absent_w if direction == "absent" else before_w
-                    if gap > limit or f.broken("clause", d_end, s_start):
+                    if gap > limit or f.broken("compose", d_end, s_start):
                         continue
                     rank = (gap, 0)
                 elif d_start >= s_end and direction != "absent":
                     gap = d_start - s_end
-                    if gap > after_w or f.broken("clause", s_end, d_start):
+                    if gap > after_w or f.broken("compose", s_end, d_start):
                         continue
                     rank = (gap, 1)
                 else:
@@ -395,20 +419,41 @@ class OutcomeContext:
         s0, s1 = f.sent_span(cue.sent)
         cs, ce = cue.start, cue.end
 
-        # negation: "didn't help", "never made me feel better", "helped nothing"
-        for a, b in t["neg_pre"]:
-            if s0 <= a and b <= cs and cs - b <= self.neg_window and not f.broken("all", b, cs):
-                cue.negated = True
-                break
-        if not cue.negated:
-            for a, b in t["neg_post"]:
-                if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a):
-                    cue.negated = True
-                    break
+        # negation: "didn't help", "never made me feel better", "helped nothing"; two negations in the
+        # same scope cancel ("I can't say it didn't help"); "not once did I ..." reaches the whole clause
+        negations = sum(1 for a, b in t["neg_pre"]
+                        if s0 <= a and b <= cs and cs - b <= self.neg_window and not f.broken("all", b, cs))
+        negations += sum(1 for a, b in t["neg_sentence"] if s0 <= a and b <= cs and not f.broken("contrast", b, cs))
+        negations += sum(1 for a, b in t["neg_post"]
+                         if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a))
+        cue.negated = negations % 2 == 1
 
-        # hypothetical: "it would help", "could help", "if you overdo it you'll crash"
+        # time: the last time marker before the cue in its sentence; else a past marker in the previous
+        # sentence carries over unless this sentence brings the story to the present
+        state = None
+        for a, _b, kind in time_marks:
+            if a >= cs:
+                break
+            if a >= s0:
+                state = kind
+        if state is None and cue.sent > 0:
+            p0, _ = f.sent_span(cue.sent - 1)
+            prev = [kind for a, _b, kind in time_marks if p0 <= a < s0]
+            here = [kind for a, _b, kind in time_marks if s0 <= a < s1]
+            if prev and prev[-1] == "hist" and "current" not in here:
+                state = "hist"
+        cue.historical = state == "hist"
+        for a, b in t["ceased"]:
+            if s0 <= a < s1 and not (f.broken("clause", b, cs) if b <= cs else f.broken("clause", ce, a)):
+                cue.ceased = True
+                break
+
+        # hypothetical: "it would help", "could help", "if you overdo it you'll crash"; but "would" in a
+        # story about the past is a habit ("it used to be the one thing, my head would clear")
         for a, b in t["hyp_modal"]:
             if s0 <= a and b <= cs and cs - b <= self.modal_window and not f.broken("all", b, cs):
+                if cue.historical and doc[a].norm_ in ("would", "'d"):
+                    continue
                 cue.hypothetical = True
                 break
         if not cue.hypothetical:
@@ -416,15 +461,20 @@ class OutcomeContext:
                 if s0 <= a and b <= cs and cs - b <= self.near_window and not f.broken("all", b, cs):
                     cue.hypothetical = True
                     break
+        antecedent = False
         for a, b in t["hyp_cond"]:
             if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
                 cue.conditional = True
+                # in the condition itself ("if it sets her back"), or in what follows from it ("if I
+                # push it, I crash" / "if I overdo it I crash": a second subject starts the main clause)
+                subjects = sum(1 for tok in doc[b:cs] if tok.norm_ in SUBJECT_PRONOUNS)
+                antecedent = not f.broken("punctuation", b, cs) and subjects < 2
                 break
 
         # whose experience: the nearest person before the cue in its clause, else after it in the
         # clause ("helped me"), else before it in the sentence
         cue.person = self._person(f, cue, s0, s1)
-        if cue.conditional and cue.person not in ("first", "carer"):
+        if cue.conditional and (antecedent or cue.person not in ("first", "carer")):
             cue.hypothetical = True
 
         # question
@@ -435,31 +485,12 @@ class OutcomeContext:
                 cue.question = True
         if not cue.question:
             for a, b in t["question"]:
-                if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
+                if s0 <= a and b <= cs and not f.broken("claim", b, cs):
                     cue.question = True
                     break
 
-        # time: the last time marker before the cue in its sentence; else a past marker in the previous
-        # sentence carries over unless this sentence brings the story to the present
-        state = None
-        for a, b, kind in time_marks:
-            if a >= cs:
-                break
-            if a >= s0:
-                state = kind
-        if state is None and cue.sent > 0:
-            p0, _ = f.sent_span(cue.sent - 1)
-            prev = [kind for a, b, kind in time_marks if p0 <= a < s0]
-            here = [kind for a, b, kind in time_marks if s0 <= a < s1]
-            if prev and prev[-1] == "hist" and "current" not in here:
-                state = "hist"
-        cue.historical = state == "hist"
-        for a, b in t["ceased"]:
-            if s0 <= a < s1 and not (f.broken("clause", b, cs) if b <= cs else f.broken("clause", ce, a)):
-                cue.ceased = True
-                break
-
-        # someone else's claim: "my doctor says it helps", "studies show", "I was told it would help"
+        # someone else's claim: "my doctor says it helps", "studies show", "I was told it would help",
+        # or the cue inside quotation marks (someone's words, or scare quotes)
         for a, b in t["claim_phrase"]:
             if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
                 cue.claim = True
@@ -477,13 +508,16 @@ class OutcomeContext:
                         break
                 if cue.claim:
                     break
+        quoted = _inside_quotes(doc, s0, s1, cs, ce)
+        if quoted and not cue.claim:
+            cue.claim = True
 
-        # sarcasm: markers in this or a neighbouring sentence, or the cue in scare quotes
+        # sarcasm: markers in this or a neighbouring sentence, or a benefit in scare quotes
         if cue.polarity == "helped":
             if sarcasm_sents and (cue.sent in sarcasm_sents or cue.sent - 1 in sarcasm_sents
                                   or cue.sent + 1 in sarcasm_sents):
                 cue.sarcasm = True
-            elif cs > 0 and ce < len(doc) and doc[cs - 1].text in QUOTES and doc[ce].text in QUOTES:
+            elif quoted and cs > 0 and ce < len(doc) and doc[cs - 1].text in QUOTES and doc[ce].text in QUOTES:
                 cue.sarcasm = True
 
     def _person(self, f: Findings, cue: Cue, s0: int, s1: int) -> str:

@@ -26,12 +26,15 @@ SYMPTOMS = ("pain", "fatigue", "mood", "sleep", "cognition", "function", "pem")
 # "general" lets "made my symptoms worse" form a cue but is never reported as a symptom.
 SYMPTOM_GROUPS = SYMPTOMS + ("general",)
 KINDS = ("exercise", "treatment", "exertion")
+# bad: more of it is worse (pain); good: more is better (energy); body: a body part ("my knees"), which only
+# takes better/worse ("knees are happier", "angrier hips")
+VALENCES = ("bad", "good", "body")
 DIRECTIONS = ("up", "down", "absent", "improve", "worsen")
 PERSONS = ("first", "second", "carer", "third_singular", "other")
-BREAK_CLASSES = ("contrast", "punctuation", "scope")
+BREAK_CLASSES = ("contrast", "punctuation", "scope", "subordinate")
 
 # One lexicon entry may expand to at most this many phrases: a guard against a runaway `{...}` product.
-MAX_EXPANSIONS = 5000
+MAX_EXPANSIONS = 20000
 _ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
 
 
@@ -119,7 +122,7 @@ class Resources:
     interventions: tuple[Intervention, ...]
     blockers: tuple[str, ...]
     anaphora: tuple[str, ...]
-    symptoms: dict[str, dict[str, tuple[str, ...]]]  # name -> {"bad": ..., "good": ...}
+    symptoms: dict[str, dict[str, tuple[str, ...]]]  # name -> {"bad": ..., "good": ..., "body": ...}
     cue_groups: tuple[CueGroup, ...]
     directions: dict[str, tuple[str, ...]]
     composition: dict[str, int]
@@ -173,11 +176,8 @@ def _parse_symptoms(data: dict) -> dict[str, dict[str, tuple[str, ...]]]:
     out = {}
     for name, spec in entries.items():
         w = f"{where}:symptoms.{name}"
-        _keys(spec, w, {"bad", "good"})
-        out[name] = {
-            "bad": tuple(_phrases(spec["bad"] or [], f"{w}.bad")),
-            "good": tuple(_phrases(spec["good"] or [], f"{w}.good")),
-        }
+        _keys(spec, w, {"bad", "good"}, {"body"})
+        out[name] = {v: tuple(_phrases(spec.get(v) or [], f"{w}.{v}")) for v in VALENCES}
     return out
 
 
@@ -210,7 +210,7 @@ def _parse_cues(data: dict):
 def _parse_context(data: dict) -> dict:
     where = "context.yaml"
     _keys(data, where, {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"})
-    neg = _keys(data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo"})
+    neg = _keys(data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo", "sentence"})
     hyp = _keys(data["hypothetical"], f"{where}:hypothetical",
                 {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"})
     time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"})
@@ -228,6 +228,7 @@ def _parse_context(data: dict) -> dict:
             "pre": p(neg["pre"], "negation.pre"),
             "post": p(neg["post"], "negation.post"),
             "pseudo": p(neg["pseudo"], "negation.pseudo"),
+            "sentence": p(neg["sentence"], "negation.sentence"),
         },
         "hypothetical": {
             "modal_window": _int(hyp["modal_window"], f"{where}:hypothetical.modal_window"),

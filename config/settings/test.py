@@ -1,5 +1,7 @@
 """pytest: the database and broker come from the environment (PostgreSQL and Redis in CI)."""
 
+import os
+
 from config.env import env
 from config.settings.base import *  # noqa: F403
 
@@ -14,6 +16,7 @@ STORAGES = {
 # Each test process gets a clean cache, so rate limits from one run never leak into another.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# On SQLite the test database is a file, so that worker processes started by the pipeline tests see it.
+# On SQLite the test database is a file, so that worker processes started by the pipeline tests see it;
+# one per test run, so that two runs side by side don't share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-db-{os.getpid()}.sqlite3")}  # noqa: F405

@@ -228,3 +228,14 @@ def test_moderation_events_cannot_be_changed_in_the_admin(client, admin_user, mo
     )
     assert response.status_code == 403
     assert ModerationEvent.objects.get().reason == "x"
+
+
+def test_a_locked_thread_shows_a_notice_instead_of_an_editor(client, member, moderator, thread):
+    services.thread_lock(thread=thread, moderator=moderator, reason="Resolved.")
+    client.force_login(member)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "it doesn't take new replies" in page
+    assert 'name="body"' not in page
+    # moderators can still reply
+    client.force_login(moderator)
+    assert 'name="body"' in client.get(thread.get_absolute_url()).content.decode()
