@@ -240,5 +240,5 @@ def post_tag_correct_by_moderator(*, post, moderator, outcome: str, reason: str 
     tag.moderator_labelled_at = now
     tag.moderator = moderator
     tag.save(update_fields=["moderator_outcome", "moderator_labelled_at", "moderator"])
-    tag_corrected_event(post=post, moderator=moderator, previous=previous, outcome=outcome, reason=reason)
+    tag_corrected_event(post=post, moderator=moderator, reason=reason, data={"from": previous, "to": outcome})
     return tag

@@ -124,7 +124,7 @@ def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    qs = qs.select_related("author", "hidden_by").annotate(
+    qs = qs.select_related("author", "hidden_by", "tag").annotate(
         reaction_count=Coalesce(Subquery(reaction_count, output_field=IntegerField()), 0)
     )
     if user.is_authenticated:

@@ -59,6 +59,122 @@ def _inside_quotes(doc: Doc, s0: int, s1: int, start: int, end: int) -> bool:
     return False
 
 
+# "I can stand in the shower again", "I can sing a whole verse now": a regained ability.
+ABILITY_WORDS = frozenset({"can", "could", "able", "manage", "managed", "manages", "managing"})
+ABILITY_WINDOW = 7
+ABILITY_AGAIN_WEIGHT = 0.8
+
+
+def _ability_again(doc: Doc, f: Findings) -> list[tuple[int, int]]:
+    lowered = doc.text.lower()
+    if "again" not in lowered and "now" not in lowered:
+        return []
+    out = []
+    for tok in doc:
+        if tok.lower_ not in ("again", "now"):
+            continue
+        i = tok.i
+        for j in range(i - 1, max(-1, i - 1 - ABILITY_WINDOW), -1):
+            if f.sent_of[j] != f.sent_of[i] or f.broken("clause", j + 1, i):
+                break
+            if doc[j].norm_ in ABILITY_WORDS:
+                out.append((j, i + 1))
+                break
+    return out
+
+
+OBJECT_PRONOUNS = frozenset({"her", "him", "his", "hers", "herself", "himself"})
+SHORT_SENTENCE = 5  # tokens: "Oh great.", "Cheers for that!"
+# Words that join interventions named together: "stretches + heat pad", "walking and yoga".
+COORDINATORS = frozenset({"+", "and", "&", ",", "plus", "with", "/", "or", "the", "a", "my", "some", "then"})
+
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+NUMERIC_FILLERS = frozenset({"a", "an", "the", "about", "around", "roughly", "maybe", "like", "its", "my", "her",
+                             "his", "usual", "constant", "solid", "steady", "average", "avg", "of", "nearly",
+                             "almost", "over", "under", "just"})
+NUMERIC_WINDOW = 10  # tokens between the symptom and "from": "the burning in my foot went from a 5 to a 9"
+
+
+def _number(text: str) -> float | None:
+    text = text.lower().split("/")[0].rstrip("%+")
+    if text in NUMBER_WORDS:
+        return float(NUMBER_WORDS[text])
+    try:
+        return float(text.replace(",", ""))
+    except ValueError:
+        return None
+
+
+def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
+    """"pain went from a 6 to a 3", "body battery went from 60 to 5": a change in a number next to a
+    symptom; its direction and the symptom's valence give the polarity."""
+    if " from " not in doc.text.lower() or not f.symptoms:
+        return []
+    out = []
+    n = len(doc)
+    for tok in doc:
+        if tok.lower_ != "from":
+            continue
+        sent = f.sent_of[tok.i]
+        if tok.i > 0 and doc[tok.i - 1].lower_ in ("down", "up"):
+            # "neck pain 2/10, down from 7": the direction is said, the symptom is earlier in the sentence
+            i = tok.i + 1
+            while i < n and doc[i].lower_ in NUMERIC_FILLERS:
+                i += 1
+            if i < n and _number(doc[i].text) is not None:
+                sym = [s for s in f.symptoms if s[3] != "body" and f.sent_of[s[0]] == sent and s[1] <= tok.i]
+                if sym:
+                    s_start, _, name, valence = sym[-1]
+                    out.append((s_start, i + 1, COMPOSE[(doc[tok.i - 1].lower_, valence)], name))
+            continue
+        i = tok.i + 1
+        while i < n and doc[i].lower_ in NUMERIC_FILLERS:
+            i += 1
+        if i >= n or _number(doc[i].text) is None:
+            continue
+        x, j = _number(doc[i].text), i + 1
+        while j < n and j <= i + 6 and doc[j].lower_ not in ("to", "into"):
+            j += 1
+        if j >= n or doc[j].lower_ not in ("to", "into"):
+            continue
+        k = j + 1
+        while k < n and doc[k].lower_ in NUMERIC_FILLERS:
+            k += 1
+        if k >= n or _number(doc[k].text) is None or _number(doc[k].text) == x:
+            continue
+        y = _number(doc[k].text)
+        best = None
+        for s_start, s_end, name, valence in f.symptoms:
+            if valence == "body" or f.sent_of[s_start] != sent:
+                continue
+            if s_end <= tok.i and tok.i - s_end <= NUMERIC_WINDOW and not f.broken("contrast", s_end, tok.i):
+                gap = tok.i - s_end
+            elif tok.i < s_start < k:
+                gap = 0
+            else:
+                continue
+            if best is None or gap < best[0]:
+                best = (gap, s_start, name, valence)
+        if best is None:
+            continue
+        _, s_start, name, valence = best
+        direction = "up" if y > x else "down"
+        out.append((min(s_start, tok.i), k + 1, COMPOSE[(direction, valence)], name))
+    return out
+
+
+PARTICIPLES = frozenset({"been", "done", "gone", "had", "got", "gotten", "felt", "made", "hurt", "left", "lost",
+                         "kept", "spent", "seen", "taken", "given", "run", "swum", "ridden", "never", "already",
+                         "just", "only", "always", "barely", "hardly"})
+
+
+def _is_participle(word: str) -> bool:
+    return word in PARTICIPLES or (len(word) > 3 and word.endswith("ed"))
+
+
 # Break combinations the rules ask about (see context.yaml, `breaks`).
 BREAK_SETS = {
     "all": ("contrast", "punctuation", "scope", "subordinate"),  # negation, modal scope
@@ -66,6 +182,7 @@ BREAK_SETS = {
     "compose": ("contrast", "punctuation", "subordinate"),       # direction word + symptom
     "claim": ("contrast", "scope", "subordinate"),               # a claim verb's reach, questions
     "contrast": ("contrast",),                                   # conditions, claim phrases
+    "punctuation": ("punctuation",),                             # the end of an "if" clause
 }
 
 CONTEXT_TRIGGERS = {
@@ -276,9 +393,8 @@ class OutcomeMatcher:
             if trigger == "hyp_modal" and doc[start].text == "May" and start not in sent_starts:
                 continue  # the month, not the modal
             triggers[trigger].append((start, end))
-        for spans in triggers.values():
-            spans.sort()
-        f.triggers = triggers
+        # overlapping matches of one trigger type are one trigger ("haven't" is also "not")
+        f.triggers = {k: [(s, e) for s, e in _longest_first(v)] for k, v in triggers.items()}
 
         persons = []
         for start, end, person in _longest_first(grouped["per"]):
@@ -286,6 +402,7 @@ class OutcomeMatcher:
                 continue
             persons.append((start, end, person))
         f.persons = persons
+        f.object_pronoun = {a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"}
         f.has_carer = any(p == "carer" for _, _, p in persons)
 
         for i, s0 in enumerate(sent_starts):
@@ -329,7 +446,7 @@ class OutcomeContext:
         f: Findings = doc._.outcome_findings
         if f is None or not f.n_tokens:
             return doc
-        cues = self._compose(f)
+        cues = self._compose(doc, f)
         f.cues = cues
         if not cues:
             return doc
@@ -340,20 +457,31 @@ class OutcomeContext:
              for k, v in f.triggers.items()}
         pseudo_neg = _covered(t["neg_pseudo"])
         pseudo_hyp = _covered(t["hyp_pseudo"])
-        t["neg_pre"] = [s for s in t["neg_pre"] if not _overlaps(s, pseudo_neg)]
-        t["neg_sentence"] = [s for s in t["neg_sentence"] if not _overlaps(s, pseudo_neg)]
+        # one negation trigger per place: "hasn't once" is "not" and "not once", not two negations
+        sentence_wide = set(t["neg_sentence"])
+        merged = _longest_first([s for s in t["neg_pre"] + t["neg_sentence"] if not _overlaps(s, pseudo_neg)])
+        t["neg_sentence"] = [s for s in merged if s in sentence_wide]
+        t["neg_pre"] = [s for s in merged if s not in sentence_wide]
         t["neg_post"] = [s for s in t["neg_post"] if not _overlaps(s, pseudo_neg)]
         for key in ("hyp_modal", "hyp_near", "hyp_cond"):
             t[key] = [s for s in t[key] if not _overlaps(s, pseudo_hyp)]
         time_marks = sorted([(s, e, "hist") for s, e in t["hist"]] + [(s, e, "current") for s, e in t["current"]])
-        sarcasm_sents = {int(f.sent_of[s]) for s, _ in t["sarcasm"]}
+        # a sarcasm marker colours its own sentence, and a neighbouring one when it stands alone
+        # ("Oh great. Another walk that really helped.", "Really helped. Not!")
+        sarcasm_sents: set[int] = set()
+        for s, _ in t["sarcasm"]:
+            i = int(f.sent_of[s])
+            sarcasm_sents.add(i)
+            a, b = f.sent_span(i)
+            if b - a <= SHORT_SENTENCE:
+                sarcasm_sents.update((i - 1, i + 1))
         for cue in cues:
             self._flag(doc, f, cue, t, time_marks, sarcasm_sents)
         return doc
 
     # -- composition ----------------------------------------------------------------------------------
 
-    def _compose(self, f: Findings) -> list[Cue]:
+    def _compose(self, doc: Doc, f: Findings) -> list[Cue]:
         before_w, after_w, absent_w = (self.comp["before_window"], self.comp["after_window"],
                                        self.comp["absent_window"])
         composed: dict[tuple[int, int], dict] = {}  # direction span -> cue under construction
@@ -397,6 +525,13 @@ class OutcomeContext:
             cue = Cue(e["start"], e["end"], e["polarity"], COMPOSED_WEIGHT, tuple(e["symptoms"]), True,
                       int(f.sent_of[e["start"]]))
             candidates.append((e["start"], e["end"], 0, cue))
+        for start, end, polarity, symptom in _numeric_changes(doc, f):
+            cue = Cue(start, end, polarity, COMPOSED_WEIGHT, (symptom,) if symptom != "general" else (), True,
+                      int(f.sent_of[start]))
+            candidates.append((start, end, 0, cue))
+        for start, end in _ability_again(doc, f):
+            cue = Cue(start, end, "helped", ABILITY_AGAIN_WEIGHT, ("function",), True, int(f.sent_of[start]))
+            candidates.append((start, end, 2, cue))
         for start, end, g in f.lexical_cues:
             group = self.groups[g]
             cue = Cue(start, end, group.polarity, group.weight, group.symptoms, False, int(f.sent_of[start]))
@@ -423,7 +558,7 @@ class OutcomeContext:
         # same scope cancel ("I can't say it didn't help"); "not once did I ..." reaches the whole clause
         negations = sum(1 for a, b in t["neg_pre"]
                         if s0 <= a and b <= cs and cs - b <= self.neg_window and not f.broken("all", b, cs))
-        negations += sum(1 for a, b in t["neg_sentence"] if s0 <= a and b <= cs and not f.broken("contrast", b, cs))
+        negations += sum(1 for a, b in t["neg_sentence"] if s0 <= a and b <= cs and not f.broken("claim", b, cs))
         negations += sum(1 for a, b in t["neg_post"]
                          if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a))
         cue.negated = negations % 2 == 1
@@ -440,7 +575,7 @@ class OutcomeContext:
             p0, _ = f.sent_span(cue.sent - 1)
             prev = [kind for a, _b, kind in time_marks if p0 <= a < s0]
             here = [kind for a, _b, kind in time_marks if s0 <= a < s1]
-            if prev and prev[-1] == "hist" and "current" not in here:
+            if prev and "current" not in prev and "current" not in here:
                 state = "hist"
         cue.historical = state == "hist"
         for a, b in t["ceased"]:
@@ -454,6 +589,8 @@ class OutcomeContext:
             if s0 <= a and b <= cs and cs - b <= self.modal_window and not f.broken("all", b, cs):
                 if cue.historical and doc[a].norm_ in ("would", "'d"):
                     continue
+                if doc[a].norm_ == "'d" and b < len(doc) and _is_participle(doc[b].lower_):
+                    continue  # "I'd crashed twice": had, not would
                 cue.hypothetical = True
                 break
         if not cue.hypothetical:
@@ -514,8 +651,7 @@ class OutcomeContext:
 
         # sarcasm: markers in this or a neighbouring sentence, or a benefit in scare quotes
         if cue.polarity == "helped":
-            if sarcasm_sents and (cue.sent in sarcasm_sents or cue.sent - 1 in sarcasm_sents
-                                  or cue.sent + 1 in sarcasm_sents):
+            if cue.sent in sarcasm_sents:
                 cue.sarcasm = True
             elif quoted and cs > 0 and ce < len(doc) and doc[cs - 1].text in QUOTES and doc[ce].text in QUOTES:
                 cue.sarcasm = True
@@ -527,6 +663,8 @@ class OutcomeContext:
                 continue
             if a >= s1:
                 break
+            if person == "third_singular" and not f.has_carer and f.object_pronoun[a]:
+                continue  # "I told her about the three weeks in bed": not her experience
             if b <= cue.end and a < cue.end:
                 if not f.broken("clause", b, cue.start):
                     in_clause = person
@@ -566,13 +704,37 @@ class OutcomeAttribution:
         for cue in f.cues:
             target, link = self._attribute(f, cue, mentions)
             if target is None:
+                if not mentions:  # the forum is about exercise: a post that names nothing is about its thread
+                    cue.target, cue.target_kind, cue.link = "exercise", "exercise", "topic"
                 continue
-            if target.kind == "exertion":
-                target = self._resolve_exertion(target, exercise)
-            cue.target = target.name
-            cue.target_kind = "exercise" if target.kind == "exertion" else target.kind
+            group = [target]
+            if link in ("clause", "sentence"):
+                group = self._coordinated(doc, target, mentions)
+            group = [self._resolve_exertion(m, exercise) if m.kind == "exertion" else m for m in group]
+            # a cue about "stretches + heat pad" is about both; exercise first, it decides the post
+            group.sort(key=lambda m: m.kind == "treatment")
+            cue.target = group[0].name
+            cue.target_kind = "exercise" if group[0].kind == "exertion" else group[0].kind
+            cue.also = tuple(dict.fromkeys(m.name for m in group[1:] if m.name != cue.target))
             cue.link = link
         return doc
+
+    @staticmethod
+    def _coordinated(doc: Doc, target: Mention, mentions: list[Mention]) -> list[Mention]:
+        """The target and the mentions joined to it only by "+", "and", "," ... in the same sentence."""
+        same = sorted((m for m in mentions if m.sent == target.sent), key=lambda m: m.start)
+        i = same.index(target)
+        group = [target]
+        for step in (-1, 1):
+            j, current = i + step, target
+            while 0 <= j < len(same):
+                other = same[j]
+                a, b = (other.end, current.start) if step < 0 else (current.end, other.start)
+                if b - a > 3 or any(doc[k].norm_ not in COORDINATORS for k in range(a, b)):
+                    break
+                group.append(other)
+                current, j = other, j + step
+        return group
 
     @staticmethod
     def _resolve_exertion(m: Mention, exercise: list[Mention]) -> Mention:
@@ -608,16 +770,26 @@ class OutcomeAttribution:
             last = earlier[-1]
             s0, s1 = f.sent_span(cue.sent)
             pointer = any(s0 <= a < s1 for a, _ in f.anaphora)
-            distance = cue.sent - last.sent
-            if pointer and distance <= 3:
+            if pointer and cue.sent - last.sent <= 3:
                 return last, "anaphora"
-            if distance <= 2:
+            # with no pointer, a post on this forum is about exercise: carry the last exercise named
+            # nearby, else the last thing named
+            active = [m for m in earlier if m.kind != "treatment"]
+            if active and cue.sent - active[-1].sent <= 2:
+                return active[-1], "carried"
+            if cue.sent - last.sent <= 2:
                 return last, "carried"
         later = [m for m in mentions if m.start >= cue.end and m.sent == cue.sent + 1]
         if later:
             return later[0], "next"
         if earlier:
-            return earlier[-1], "far"
+            # far from any mention: the exercise the post is mostly about
+            active = [m for m in earlier if m.kind != "treatment"] or earlier
+            counts: dict[str, int] = {}
+            for m in active:
+                counts[m.name] = counts.get(m.name, 0) + 1
+            top = max(counts.values())
+            return [m for m in active if counts[m.name] == top][-1], "far"
         return None, "none"
 
 

@@ -19,11 +19,12 @@ from .resources import OUTCOMES, SYMPTOMS, Resources, ResourceError
 
 # Rule weights: how much a cue of each context status counts towards helped / worsened.
 RULE_THRESHOLD = 0.5     # a side needs this much reported evidence to count
-RULE_MIXED_RATIO = 0.25  # both sides count, but one is under a quarter of the other: the larger wins
+RULE_MIXED_RATIO = 0.1   # both sides count, but one is under a tenth of the other: the larger wins
 HIST_WEIGHT = 0.7        # "it used to help": past experience is still the writer's own
+HIST_HARM_WEIGHT = 0.3   # "my pain had been getting worse" is more often the story before the exercise
 NEGATED_HARM = 0.5       # "no crash this time" is a (weaker) benefit
 SARCASTIC_BENEFIT = 0.6  # "oh yes, it *really* helped" is a harm
-UNNAMED = 0.25           # a cue in a post that names no intervention at all (a reply in an exercise thread)
+UNNAMED = 0.6            # a cue in a post that names no intervention at all (a reply in an exercise thread)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -52,8 +53,8 @@ class LogisticModel:
 def rule_scores(sums: dict[str, float]) -> tuple[float, float]:
     g = sums.get
     helped = (g("ex_H_asserted", 0.0) + HIST_WEIGHT * g("ex_H_hist", 0.0) + NEGATED_HARM * g("ex_W_neg", 0.0)
-              + UNNAMED * g("un_H_asserted", 0.0))
-    worsened = (g("ex_W_asserted", 0.0) + HIST_WEIGHT * g("ex_W_hist", 0.0)
+              + g("ex_W_ceased", 0.0) + UNNAMED * g("un_H_asserted", 0.0))
+    worsened = (g("ex_W_asserted", 0.0) + HIST_HARM_WEIGHT * g("ex_W_hist", 0.0)
                 + SARCASTIC_BENEFIT * g("ex_H_sarcasm", 0.0) + UNNAMED * g("un_W_asserted", 0.0))
     return helped, worsened
 
@@ -123,9 +124,11 @@ def _counts_for(c: Cue) -> tuple[float, float]:
     if status == "asserted":
         return (w, 0.0) if c.polarity == "helped" else (0.0, w)
     if status == "hist":
-        return (HIST_WEIGHT * w, 0.0) if c.polarity == "helped" else (0.0, HIST_WEIGHT * w)
+        return (HIST_WEIGHT * w, 0.0) if c.polarity == "helped" else (0.0, HIST_HARM_WEIGHT * w)
     if status == "neg" and c.polarity == "worsened":
         return NEGATED_HARM * w, 0.0
+    if status == "ceased":  # a harm that stopped is a benefit; a benefit that stopped is no outcome now
+        return (0.0, 0.0) if c.polarity == "helped" else (w, 0.0)
     if status == "sarcasm":
         return 0.0, SARCASTIC_BENEFIT * w
     return 0.0, 0.0
@@ -147,9 +150,12 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
             names[c.target] = c.target_kind or "exercise"
             mentions[c.target] = 0
         h, w = _counts_for(c)
-        s = scores.setdefault(c.target, [0.0, 0.0])
-        s[0] += h
-        s[1] += w
+        for name in (c.target, *c.also):
+            if name not in names:
+                continue
+            s = scores.setdefault(name, [0.0, 0.0])
+            s[0] += h
+            s[1] += w
     result = {name: outcome_from_scores(*scores.get(name, (0.0, 0.0))) for name in names}
     # keep the exercise interventions consistent with the post-level decision
     exercise = [n for n, k in names.items() if k == "exercise"]

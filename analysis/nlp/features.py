@@ -14,11 +14,12 @@ import numpy as np
 from .findings import Findings
 
 STATUSES = ("asserted", "hist", "neg", "hyp", "second", "claim", "question")
+WEAK = 0.5  # cues of at most this weight ("enjoyed it", "tired") are also counted on their own
 FEATURE_NAMES: tuple[str, ...] = (
     # exercise cues, by polarity and context status (weight x attribution strength)
     *(f"ex_{p}_{s}" for s in STATUSES for p in ("H", "W")),
-    "ex_H_sarcasm", "ex_H_ceased", "ex_H_conditional", "ex_W_conditional", "ex_carer",
-    # cues tied to no intervention at all (the post never names one)
+    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
+    # cues in a post that names no intervention at all (a reply in an exercise thread)
     "un_H_asserted", "un_W_asserted", "un_H_neg", "un_W_neg",
     # other treatments
     "tr_H_asserted", "tr_W_asserted",
@@ -39,17 +40,19 @@ def raw_sums(f: Findings) -> dict[str, float]:
     for c in f.cues:
         pol = "H" if c.polarity == "helped" else "W"
         status = c.status
-        if c.target_kind == "exercise":
+        if c.link == "topic":
+            group, w = "un", c.weight
+        elif c.target_kind == "exercise":
             group, w = "ex", c.weight * c.link_weight
         elif c.target_kind == "treatment":
             group, w = "tr", c.weight * c.link_weight
-        elif not f.mentions:
-            group, w = "un", c.weight
         else:
             continue
         key = f"{group}_{pol}_{status}"
         sums[key] = sums.get(key, 0.0) + w
         if group == "ex" and status == "asserted":
+            if c.weight <= WEAK:
+                sums[f"ex_{pol}_weak"] = sums.get(f"ex_{pol}_weak", 0.0) + w
             if c.person == "carer":
                 sums["ex_carer"] = sums.get("ex_carer", 0.0) + w
             if c.conditional:

@@ -16,9 +16,10 @@ LINK_WEIGHTS = {
     "clause": 1.0,     # same clause: "walking eases my pain"
     "sentence": 0.85,  # same sentence, another clause: "after a walk, I feel human again"
     "anaphora": 0.8,   # "it", "this", "the class" carrying the last one mentioned
-    "carried": 0.6,    # no pointer, but an intervention was named in the last two sentences
-    "next": 0.5,       # named in the next sentence: "Felt brilliant. Swimming is my thing now."
-    "far": 0.4,        # named earlier in the post
+    "carried": 0.7,    # no pointer, but an intervention was named in the last two sentences
+    "next": 0.4,       # named in the next sentence: "Felt brilliant. Swimming is my thing now."
+    "far": 0.6,        # named earlier in the post (a story about one programme, told over paragraphs)
+    "topic": 0.6,      # the post names nothing: a reply in an exercise thread ("Crashed at week two. Never again.")
     "none": 0.0,
 }
 
@@ -56,6 +57,7 @@ class Cue:
     person: str = "none"  # first | second | carer | other | none
     target: str | None = None
     target_kind: str | None = None
+    also: tuple[str, ...] = ()  # other interventions named together with the target
     link: str = "none"
     vader: float = 0.0
 
@@ -77,7 +79,8 @@ class Cue:
         if self.sarcasm and self.polarity == "helped":
             return "sarcasm"
         if self.negated:
-            return "ceased" if self.ceased and self.polarity == "helped" else "neg"
+            # "it no longer helps" (a benefit that stopped); "I don't crash any more" (a harm that stopped)
+            return "ceased" if self.ceased else "neg"
         if self.historical:
             return "hist"
         return "asserted"
@@ -102,6 +105,7 @@ class Findings:
     symptoms: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, bad|good
     triggers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     persons: list[tuple[int, int, str]] = field(default_factory=list)
+    object_pronoun: dict[int, bool] = field(default_factory=dict)  # "her", "him": not a subject
     anaphora: list[tuple[int, int]] = field(default_factory=list)
     question_sents: set[int] = field(default_factory=set)  # sentences ending in "?"
     has_carer: bool = False

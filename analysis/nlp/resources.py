@@ -8,9 +8,7 @@ that does not exist, an empty phrase) instead of silently matching nothing.
 from __future__ import annotations
 
 import functools
-import itertools
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,37 +33,66 @@ BREAK_CLASSES = ("contrast", "punctuation", "scope", "subordinate")
 
 # One lexicon entry may expand to at most this many phrases: a guard against a runaway `{...}` product.
 MAX_EXPANSIONS = 20000
-_ALTERNATIVES = re.compile(r"\{([^{}]*)\}")
 
 
 class ResourceError(ValueError):
     """A resource file is malformed; the message names the file and the key."""
 
 
+# Macros usable in any phrase: <N> a number (words or digits), <T> a stretch of time.
+MACROS = {
+    "<N>": "{a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty|thirty|"
+           + "|".join(str(i) for i in range(1, 32)) + "|48|72|a few|a couple of|a couple|several|two or three|"
+           "three or four|2-3|3-4|2 or 3|3 or 4|a good few|the next|the following|many|so many}",
+    "<T>": "{day|days|week|weeks|fortnight|month|months|weekend|weekends|hours}",
+}
+
+
 def expand(pattern: str) -> list[str]:
-    """Expand `{a|b|}` groups into every combination, with whitespace collapsed.
+    """Expand `{a|b|}` groups (nested groups and the <N>, <T> macros too) into every combination, with
+    whitespace collapsed.
 
     >>> expand("{eases|eased} {my |}pain")
     ['eases my pain', 'eases pain', 'eased my pain', 'eased pain']
     """
-    parts: list[list[str]] = []
-    pos = 0
-    for m in _ALTERNATIVES.finditer(pattern):
-        parts.append([pattern[pos : m.start()]])
-        parts.append(m.group(1).split("|"))
-        pos = m.end()
-    parts.append([pattern[pos:]])
-    total = 1
-    for p in parts:
-        total *= len(p)
-    if total > MAX_EXPANSIONS:
-        raise ResourceError(f"{pattern[:60]!r} expands to {total} phrases (max {MAX_EXPANSIONS})")
+    for macro, value in MACROS.items():
+        pattern = pattern.replace(macro, value)
+    combos, end = _parse_sequence(pattern, 0)
+    if end != len(pattern):
+        raise ResourceError(f"{pattern[:60]!r}: unexpected {pattern[end]!r} at {end}")
     out = []
-    for combo in itertools.product(*parts):
-        phrase = " ".join("".join(combo).split())
+    for combo in combos:
+        phrase = " ".join(combo.split())
         if phrase:
             out.append(phrase)
     return out
+
+
+def _parse_sequence(s: str, i: int) -> tuple[list[str], int]:
+    """Parse text and {groups} up to a top-level '|' or '}' (or the end); return the combinations."""
+    results = [""]
+    while i < len(s) and s[i] not in "|}":
+        if s[i] == "{":
+            i += 1
+            alternatives: list[str] = []
+            while True:
+                sub, i = _parse_sequence(s, i)
+                alternatives.extend(sub)
+                if i >= len(s):
+                    raise ResourceError(f"{s[:60]!r}: unbalanced braces")
+                i += 1
+                if s[i - 1] == "}":
+                    break
+            results = [r + a for r in results for a in alternatives]
+        else:
+            j = i
+            while j < len(s) and s[j] not in "{|}":
+                j += 1
+            results = [r + s[i:j] for r in results]
+            i = j
+        if len(results) > MAX_EXPANSIONS:
+            raise ResourceError(f"{s[:60]!r} expands to more than {MAX_EXPANSIONS} phrases")
+    return results, i
 
 
 def _phrases(items, where: str) -> list[str]:

@@ -118,9 +118,9 @@ def test_a_worker_killed_mid_batch_loses_no_tag(workers, member, thread):
 def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(
     workers, private_redis, member, thread, client, tmp_path
 ):
-    # Given workers and a beat on a Redis of the test's own
-    workers.start(broker_url=private_redis.url)
-    beat_env = workers.started[0].env() | {"ANALYSIS_SWEEP_SECONDS": "1", "ANALYSIS_PENDING_TIMEOUT_SECONDS": "2"}
+    # Given workers and a beat on a Redis of the test's own, sweeping every second for tags pending 2s
+    workers.start(broker_url=private_redis.url, extra_env={"ANALYSIS_PENDING_TIMEOUT_SECONDS": "2"})
+    beat_env = workers.started[0].env() | {"ANALYSIS_SWEEP_SECONDS": "1"}
     beat_log = tmp_path / "beat.log"
     with open(beat_log, "wb") as log:
         beat = subprocess.Popen(  # noqa: S603

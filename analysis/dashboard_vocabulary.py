@@ -1,0 +1,69 @@
+"""The names the dashboards show: outcomes in the order they are shown (harms first), interventions and
+conditions (docs/labelling.md), and the tag-filter scopes shared by the rollups and the filters."""
+
+from accounts.models import Condition
+from analysis.models import Outcome
+
+# Harms are never buried: "made worse" comes first, beside "helped", in every table and chart.
+OUTCOME_ORDER: tuple[str, ...] = (Outcome.WORSENED, Outcome.HELPED, Outcome.MIXED, Outcome.NONE)
+OUTCOME_LABELS: dict[str, str] = {
+    Outcome.WORSENED: "Made worse",
+    Outcome.HELPED: "Helped",
+    Outcome.MIXED: "Mixed",
+    Outcome.NONE: "No outcome reported",
+}
+
+# "*" in a rollup key: every intervention (the post-level outcome: exercise overall) or every condition.
+ALL = "*"
+
+# Minimum-confidence choices; a rollup's `scope` is an index into this tuple. Tags a person labelled
+# (the author or a moderator) pass every threshold.
+CONFIDENCE_THRESHOLDS: tuple[float, ...] = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9)
+TOP_CONF_LEVEL = len(CONFIDENCE_THRESHOLDS) - 1
+# The scope of "author-confirmed only" (whatever the confidence: the author said so).
+AUTHOR_SCOPE = len(CONFIDENCE_THRESHOLDS)
+SCOPES: tuple[int, ...] = tuple(range(AUTHOR_SCOPE + 1))
+
+# Canonical intervention names, in the order the filter lists them (docs/labelling.md).
+EXERCISES: tuple[str, ...] = (
+    "walking", "running", "cycling", "pool", "yoga", "tai chi", "pilates", "stretching", "strength", "dance",
+    "physiotherapy", "graded exercise therapy", "gym", "exercise",
+)
+TREATMENTS: tuple[str, ...] = (
+    "pacing", "ldn", "medication", "massage", "diet", "sleep", "supplements", "meditation", "acupuncture",
+    "heat", "cbt", "brain stimulation",
+)
+_SPECIAL_LABELS = {
+    "ldn": "LDN (low-dose naltrexone)",
+    "cbt": "CBT",
+    "pool": "Pool / swimming",
+    "strength": "Strength / resistance",
+    "exercise": "Exercise (kind not named)",
+    "graded exercise therapy": "Graded exercise therapy (GET)",
+    ALL: "Exercise overall",
+}
+
+# Members who share no condition are counted under this key.
+NOT_SHARED = "unknown"
+CONDITION_LABELS: dict[str, str] = {**dict(Condition.choices), NOT_SHARED: "Not shared"}
+
+
+def intervention_label(name: str) -> str:
+    return _SPECIAL_LABELS.get(name) or name[:1].upper() + name[1:]
+
+
+def condition_label(key: str) -> str:
+    if key == ALL:
+        return "All conditions"
+    return CONDITION_LABELS.get(key, key)
+
+
+def outcome_label(outcome: str) -> str:
+    return OUTCOME_LABELS.get(outcome, outcome)
+
+
+def confidence_label(scope: int) -> str:
+    if scope == AUTHOR_SCOPE:
+        return "author-confirmed only"
+    threshold = CONFIDENCE_THRESHOLDS[scope]
+    return "any confidence" if threshold == 0 else f"confidence {threshold:.1f} or more"

@@ -1,0 +1,111 @@
+"""Tags as members and moderators see them: badges, evidence, the author's own label, corrections, review."""
+
+import pytest
+from django.urls import reverse
+
+from analysis import services
+from analysis.models import PostTag, TagStatus
+from forum.models import ModerationEvent
+
+pytestmark = pytest.mark.django_db
+
+HELPED = "Gentle walking every morning has eased my pain and I sleep better for it."
+
+
+def thread_page(client, post) -> str:
+    return client.get(reverse("forum:thread", args=[post.thread_id])).content.decode()
+
+
+def test_a_tagged_post_shows_its_outcome_in_words_with_the_deciding_sentence(client, post_factory):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    page = thread_page(client, post)
+    assert "Exercise: helped" in page
+    assert "read by the tagger" in page
+    assert f"<mark>{HELPED}</mark>" in page
+    assert "walking (helped)" in page
+
+
+def test_a_post_not_yet_tagged_says_it_is_being_read(client, post_factory):
+    post = post_factory(body=HELPED)
+    services.tags_mark_pending(post_ids=[post.pk])
+    assert "Exercise outcome: being read" in thread_page(client, post)
+
+
+def test_only_the_author_is_offered_to_correct_how_their_post_was_read(client, post_factory, member, other_member):
+    post = post_factory(body=HELPED, author=member)
+    services.post_tags_compute(post_ids=[post.pk])
+    client.force_login(other_member)
+    assert "Is this how you meant it?" not in thread_page(client, post)
+    client.force_login(member)
+    assert "Is this how you meant it?" in thread_page(client, post)
+
+
+def test_the_authors_own_label_is_stored_beside_the_machines_and_shown_instead(client, post_factory, member):
+    post = post_factory(body=HELPED, author=member)
+    services.post_tags_compute(post_ids=[post.pk])
+    client.force_login(member)
+    response = client.post(reverse("analysis:post_label", args=[post.pk]), {"outcome": "mixed"})
+    assert response.status_code == 302
+    tag = PostTag.objects.get(post=post)
+    assert (tag.outcome, tag.author_outcome) == ("helped", "mixed")
+    page = thread_page(client, post)
+    assert "Exercise: mixed" in page and "the author's own reading" in page
+    assert "The tagger read it as: helped" in page
+
+
+def test_nobody_labels_someone_elses_post(client, post_factory, member, other_member):
+    post = post_factory(body=HELPED, author=member)
+    services.post_tags_compute(post_ids=[post.pk])
+    client.force_login(other_member)
+    response = client.post(reverse("analysis:post_label", args=[post.pk]), {"outcome": "worsened"})
+    assert response.status_code == 403
+    assert PostTag.objects.get(post=post).author_outcome == ""
+
+
+def test_a_moderators_correction_is_shown_and_audit_logged(client, post_factory, moderator):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    client.force_login(moderator)
+    client.post(reverse("analysis:post_correct", args=[post.pk]), {"outcome": "none", "reason": "advice only"})
+    tag = PostTag.objects.get(post=post)
+    assert (tag.moderator_outcome, tag.moderator) == ("none", moderator)
+    event = ModerationEvent.objects.get(kind=ModerationEvent.Kind.TAG_CORRECTED)
+    assert (event.post, event.actor, event.reason) == (post, moderator, "advice only")
+    assert "corrected by a moderator" in thread_page(client, post)
+
+
+@pytest.mark.parametrize("url_name", ["analysis:post_correct", "analysis:review"])
+def test_members_and_visitors_cannot_correct_tags_or_see_the_review_queue(client, post_factory, member, url_name):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    args = [post.pk] if url_name == "analysis:post_correct" else []
+    url = reverse(url_name, args=args)
+    send = client.post if url_name == "analysis:post_correct" else client.get
+    assert send(url, {"outcome": "none"}).status_code == 302  # visitors are sent to log in
+    client.force_login(member)
+    assert send(url, {"outcome": "none"}).status_code == 403
+    assert PostTag.objects.get(post=post).moderator_outcome == ""
+
+
+def test_the_review_queue_lists_uncertain_tags_and_failures_and_agreement_with_authors(
+    client, post_factory, moderator, settings
+):
+    settings.ANALYSIS_REVIEW_CONFIDENCE = 0.6
+    sure, unsure, labelled_agree, labelled_disagree, failed = (post_factory(body=HELPED) for _ in range(5))
+    services.post_tags_compute(post_ids=[p.pk for p in (sure, unsure, labelled_agree, labelled_disagree)])
+    PostTag.objects.filter(post=unsure).update(confidence=0.41)
+    services.post_tag_label_by_author(post=labelled_agree, author=labelled_agree.author, outcome="helped")
+    services.post_tag_label_by_author(post=labelled_disagree, author=labelled_disagree.author, outcome="worsened")
+    services.tags_mark_pending(post_ids=[failed.pk])
+    services.post_tags_mark_failed(post_ids=[failed.pk], error="RuntimeError: boom")
+
+    client.force_login(moderator)
+    page = client.get(reverse("analysis:review")).content.decode()
+
+    assert f'action="{reverse("analysis:post_correct", args=[unsure.pk])}"' in page
+    assert f'action="{reverse("analysis:post_correct", args=[sure.pk])}"' not in page
+    assert "RuntimeError: boom" in page
+    # one of two author-labelled posts agrees with the machine
+    assert "Of <strong>2</strong> posts" in page and "<strong>1</strong>" in page and "(50%" in page
+    assert PostTag.objects.get(post=failed).status == TagStatus.FAILED

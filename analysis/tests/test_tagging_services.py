@@ -1,0 +1,152 @@
+"""Computing and storing tags in-process (the body of the worker's task), without a broker."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from analysis import services
+from analysis.models import PostTag, TagStatus
+from analysis.tagging import get_tagger, tagger_version
+from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
+from config.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+HELPED = "Gentle walking every morning has eased my pain and I sleep better for it."
+
+
+@pytest.fixture
+def throwaway_queue():
+    """Tasks queued by these tests go to a queue of their own, dropped afterwards."""
+    queue = f"unit-{uuid.uuid4().hex[:10]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    yield queue
+    celery_app.conf.task_default_queue = previous
+    with celery_app.connection_for_write() as conn:
+        try:
+            conn.default_channel.queue_delete(queue)
+        except Exception:  # noqa: BLE001 - nothing was declared
+            pass
+
+
+def queued_messages(queue: str) -> int:
+    with celery_app.connection_for_write() as conn:
+        return conn.default_channel.queue_declare(queue, passive=False).message_count
+
+
+@pytest.fixture
+def faulty_tagger(settings):
+    settings.ANALYSIS_TAGGER_LOADER = "analysis.tests.faulty_tagger.load_tagger"
+    get_tagger.cache_clear()
+    yield
+    get_tagger.cache_clear()
+
+
+def test_tagging_stores_outcome_interventions_evidence_version_and_hash(post_factory):
+    post = post_factory(body=HELPED)
+    report = services.post_tags_compute(post_ids=[post.pk])
+    assert report.tagged == [post.pk]
+    tag = PostTag.objects.get(post=post)
+    assert tag.status == TagStatus.DONE
+    assert tag.outcome == "helped"
+    assert {"name": "walking", "kind": "exercise", "outcome": "helped"} in tag.interventions
+    assert "pain" in tag.symptoms
+    span = tag.evidence[0]
+    assert post.body[span["start"] : span["end"]] == span["text"]
+    assert tag.tagger_version == tagger_version()
+    assert tag.text_hash == services.text_hash(post.body)
+
+
+def test_tagging_the_same_text_again_does_no_work_unless_forced(post_factory):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    again = services.post_tags_compute(post_ids=[post.pk])
+    assert again.unchanged == [post.pk] and again.tagged == []
+    assert PostTag.objects.get(post=post).attempts == 1
+    services.post_tags_compute(post_ids=[post.pk], force=True)
+    assert PostTag.objects.get(post=post).attempts == 2
+
+
+def test_a_changed_text_is_tagged_again(post_factory):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    post.body = "Every walk now ends in a crash that keeps me in bed for three days."
+    post.save(update_fields=["body"])
+    report = services.post_tags_compute(post_ids=[post.pk])
+    assert report.tagged == [post.pk]
+    assert PostTag.objects.get(post=post).outcome == "worsened"
+
+
+def test_a_post_that_breaks_the_tagger_is_marked_failed_and_the_rest_are_tagged(post_factory, faulty_tagger):
+    good, bad, also_good = (post_factory(body=b) for b in (HELPED, f"odd {BREAKS_THE_TAGGER}", HELPED))
+    report = services.post_tags_compute(post_ids=[good.pk, bad.pk, also_good.pk])
+    assert report.failed == [bad.pk]
+    assert sorted(report.tagged) == [good.pk, also_good.pk]
+    failed = PostTag.objects.get(post=bad)
+    assert failed.status == TagStatus.FAILED
+    assert failed.error == "RuntimeError: tagger broke on this text"
+
+
+def test_a_deleted_post_in_a_batch_is_skipped_quietly(post_factory):
+    post = post_factory(body=HELPED)
+    report = services.post_tags_compute(post_ids=[post.pk, 999_999])
+    assert report.tagged == [post.pk]
+
+
+def test_machine_retagging_never_overwrites_an_authors_own_label(post_factory):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    services.post_tag_label_by_author(post=post, author=post.author, outcome="mixed")
+    services.post_tags_compute(post_ids=[post.pk], force=True)
+    tag = PostTag.objects.get(post=post)
+    assert (tag.outcome, tag.author_outcome, tag.shown_outcome) == ("helped", "mixed", "mixed")
+
+
+def test_publishing_marks_the_post_pending_and_queues_it_after_commit(
+    post_factory, django_capture_on_commit_callbacks, throwaway_queue
+):
+    post = post_factory(body=HELPED)
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.post_tagging_schedule(post_id=post.pk)
+    assert PostTag.objects.get(post=post).status == TagStatus.PENDING
+    # nothing is sent until the transaction commits; then one message
+    assert queued_messages(throwaway_queue) == 0
+    assert len(callbacks) == 1
+    callbacks[0]()
+    assert queued_messages(throwaway_queue) == 1
+
+
+def test_a_failed_batch_is_recorded_on_its_posts_but_done_tags_are_kept(post_factory):
+    done, pending = post_factory(body=HELPED), post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[done.pk])
+    services.tags_mark_pending(post_ids=[pending.pk])
+    changed = services.post_tags_mark_failed(post_ids=[done.pk, pending.pk], error="TimeLimitExceeded: 300s")
+    assert changed == 1
+    assert PostTag.objects.get(post=done).status == TagStatus.DONE
+    assert PostTag.objects.get(post=pending).error == "TimeLimitExceeded: 300s"
+
+
+def test_the_sweep_queues_missing_stale_and_stuck_tags_but_not_fresh_ones(post_factory, throwaway_queue):
+    missing = post_factory(body=HELPED)
+    stale, stuck, fresh, current = (post_factory(body=HELPED) for _ in range(4))
+    services.post_tags_compute(post_ids=[stale.pk, current.pk])
+    PostTag.objects.filter(post=stale).update(tagger_version="0.0-old")
+    services.tags_mark_pending(post_ids=[stuck.pk, fresh.pk])
+    PostTag.objects.filter(post=stuck).update(queued_at=timezone.now() - timedelta(hours=1))
+
+    fresh_queued_at = PostTag.objects.get(post=fresh).queued_at
+
+    report = services.tags_sweep(stuck_after=timedelta(minutes=10), batch_size=2)
+
+    # missing: the new post and the thread's opening post
+    assert (report.missing, report.stale, report.stuck) == (2, 1, 1)
+    for post in (missing, stale, stuck):
+        tag = PostTag.objects.get(post=post)
+        assert tag.status == TagStatus.PENDING
+        assert tag.queued_at > timezone.now() - timedelta(minutes=1)
+    assert PostTag.objects.get(post=current).status == TagStatus.DONE
+    assert PostTag.objects.get(post=fresh).queued_at == fresh_queued_at
+    assert report.batches == 3  # two missing in one batch of 2, then one stale, then one stuck
