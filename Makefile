@@ -18,11 +18,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Set up the local database: migrate, seed the forum (idempotent), create the demo accounts.
+## Set up the local database: migrate, seed the forum (idempotent), queue untagged posts, create demo accounts.
 setup: $(VENV)/.installed
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_forum
+	$(BIN)/python manage.py retag --stale --no-wait
 	$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)
 
 ## Run the seeded forum with a Celery worker and beat (SQLite and a file broker unless DATABASE_URL/REDIS_URL).

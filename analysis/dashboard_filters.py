@@ -70,6 +70,14 @@ class DashboardFilterForm(forms.Form):
         label="Only posts whose author confirmed the tag",
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A drill-down link may name an intervention the tagger found outside the canonical list.
+        current = (self.data.get("intervention") or "").strip().lower() if self.is_bound else ""
+        widget = self.fields["intervention"].widget
+        if current and _NAME.match(current) and current not in {value for value, _ in widget.choices}:
+            widget.choices = [*widget.choices, (current, intervention_label(current))]
+
     def clean_intervention(self):
         value = (self.cleaned_data.get("intervention") or "").strip().lower()
         if value and not _NAME.match(value):

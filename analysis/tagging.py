@@ -1,11 +1,10 @@
-"""The Django side of the tagger: one tagger per process, chosen by settings.ANALYSIS_TAGGER_LOADER.
+"""The Django side of the outcome tagger (analysis.nlp): one tagger per process, and its results as the
+values of PostTag's machine fields. Everything about reading posts lives in analysis.nlp."""
 
-The loader is a dotted path to a function returning an object with `tag(text)` and
-`tag_many(items, batch_size=...)` (analysis.nlp.load_tagger by default). Tests point worker processes
-at a wrapper that breaks on a marked text, to exercise the failure path.
-"""
+from __future__ import annotations
 
-from functools import cache
+import functools
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
@@ -13,10 +12,18 @@ from django.utils.module_loading import import_string
 from analysis.nlp import TAGGER_VERSION
 
 
-@cache
+@functools.cache
 def get_tagger():
+    """The tagger, built once per process by settings.ANALYSIS_TAGGER_LOADER (analysis.nlp.load_tagger)."""
     return import_string(settings.ANALYSIS_TAGGER_LOADER)()
 
 
 def tagger_version() -> str:
+    """The version tags are written with; cheap (no pipeline is loaded)."""
     return TAGGER_VERSION
+
+
+def result_fields(result) -> dict[str, Any]:
+    """A TagResult as PostTag's machine fields (JSON-ready)."""
+    d = result.to_dict()
+    return {key: d[key] for key in ("outcome", "confidence", "interventions", "symptoms", "evidence", "tagger_version")}

@@ -125,9 +125,10 @@ def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
             while i < n and doc[i].lower_ in NUMERIC_FILLERS:
                 i += 1
             if i < n and _number(doc[i].text) is not None:
-                sym = [s for s in f.symptoms if s[3] != "body" and f.sent_of[s[0]] == sent and s[1] <= tok.i]
+                sym = [s for s in f.symptoms if f.sent_of[s[0]] == sent and s[1] <= tok.i]
                 if sym:
                     s_start, _, name, valence = sym[-1]
+                    valence = "bad" if valence == "body" else valence
                     out.append((s_start, i + 1, COMPOSE[(doc[tok.i - 1].lower_, valence)], name))
             continue
         i = tok.i + 1
@@ -148,7 +149,7 @@ def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
         y = _number(doc[k].text)
         best = None
         for s_start, s_end, name, valence in f.symptoms:
-            if valence == "body" or f.sent_of[s_start] != sent:
+            if f.sent_of[s_start] != sent:
                 continue
             if s_end <= tok.i and tok.i - s_end <= NUMERIC_WINDOW and not f.broken("contrast", s_end, tok.i):
                 gap = tok.i - s_end
@@ -162,7 +163,8 @@ def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
             continue
         _, s_start, name, valence = best
         direction = "up" if y > x else "down"
-        out.append((min(s_start, tok.i), k + 1, COMPOSE[(direction, valence)], name))
+        # a number on a body part is a pain score: "my back goes from a 6 to a 3"
+        out.append((min(s_start, tok.i), k + 1, COMPOSE[(direction, "bad" if valence == "body" else valence)], name))
     return out
 
 
@@ -511,10 +513,18 @@ class OutcomeContext:
                     best = (rank, d_start, d_end, direction)
             if best is None:
                 continue
-            _, d_start, d_end, direction = best
-            entry = composed.setdefault((d_start, d_end), {
-                "start": d_start, "end": d_end, "polarity": COMPOSE[(direction, valence)], "symptoms": [],
-            })
+            rank, d_start, d_end, direction = best
+            polarity = COMPOSE[(direction, valence)]
+            entry = composed.get((d_start, d_end))
+            if entry is not None and entry["polarity"] != polarity:
+                # one direction word, two symptoms that disagree ("sleep well and hurt less"): the nearer
+                # symptom owns it
+                if rank >= entry["rank"]:
+                    continue
+                entry = None
+            if entry is None:
+                entry = composed[(d_start, d_end)] = {
+                    "start": d_start, "end": d_end, "polarity": polarity, "symptoms": [], "rank": rank}
             entry["start"] = min(entry["start"], s_start)
             entry["end"] = max(entry["end"], s_end)
             if name != "general" and name not in entry["symptoms"]:

@@ -39,11 +39,13 @@ class ResourceError(ValueError):
     """A resource file is malformed; the message names the file and the key."""
 
 
-# Macros usable in any phrase: <N> a number (words or digits), <T> a stretch of time.
+# Macros usable in any phrase: <N> a number (words or digits), <n> a small one, <T> a stretch of time.
 MACROS = {
     "<N>": "{a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty|thirty|"
            + "|".join(str(i) for i in range(1, 32)) + "|48|72|a few|a couple of|a couple|several|two or three|"
            "three or four|2-3|3-4|2 or 3|3 or 4|a good few|the next|the following|many|so many}",
+    "<n>": "{a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
+           + "|".join(str(i) for i in range(1, 15)) + "|a few|a couple of|several|the next|the following}",
     "<T>": "{day|days|week|weeks|fortnight|month|months|weekend|weekends|hours}",
 }
 

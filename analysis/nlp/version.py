@@ -9,9 +9,8 @@ module costs one re-tag of the forum; that is the price of never forgetting a bu
 from __future__ import annotations
 
 import hashlib
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-
-import spacy
 
 CODE_VERSION = "1.0"
 
@@ -20,13 +19,22 @@ RULE_MODULES = ("components.py", "decision.py", "features.py", "findings.py", "p
                 "tagger.py")
 
 
-def compute_version(package_dir: Path = _PACKAGE) -> str:
+def _library_version(name: str) -> str:
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return "?"
+
+
+def compute_version(resources_dir: Path | None = None, code_dir: Path = _PACKAGE) -> str:
+    resources_dir = Path(resources_dir) if resources_dir else code_dir / "resources"
     digest = hashlib.sha256()
-    digest.update(f"spacy={spacy.__version__}\n".encode())
-    files = sorted((package_dir / "resources").glob("*.yaml")) + sorted((package_dir / "resources").glob("*.json"))
-    files += [package_dir / name for name in RULE_MODULES]
+    # spaCy's tokenizer decides what a lexicon phrase matches; VADER's lexicon is one of the signals
+    digest.update(f"spacy={_library_version('spacy')};vader={_library_version('vaderSentiment')}\n".encode())
+    files = sorted(resources_dir.glob("*.yaml")) + sorted(resources_dir.glob("*.json"))
+    files += [code_dir / name for name in RULE_MODULES]
     for path in files:
-        digest.update(path.relative_to(package_dir).as_posix().encode() + b"\0")
+        digest.update(path.name.encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return f"{CODE_VERSION}+{digest.hexdigest()[:12]}"

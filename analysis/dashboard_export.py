@@ -1,0 +1,276 @@
+"""The dashboard's figures as plain data: one shape for the JSON API, the JSON export and the CSV export,
+so what is downloaded is what the page shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from django.urls import reverse
+
+from analysis.dashboard_filters import DashboardFilters, DrillDown
+from analysis.dashboard_selectors import (
+    MIN_MEMBERS_FOR_SHARE,
+    MIN_POSTS_FOR_SHARE,
+    Dashboard,
+    Distribution,
+    DrillPost,
+)
+from analysis.dashboard_vocabulary import (
+    ALL,
+    condition_label,
+    confidence_label,
+    intervention_label,
+    outcome_label,
+)
+
+SELF_SELECTED_NOTE = (
+    "These are reports members chose to write, read by a machine tagger or labelled by their authors: "
+    "self-selected experiences, not a trial. They cannot say how likely exercise is to help or harm anyone."
+)
+MEMBER_NOTE = (
+    "Each member counts once per intervention, by their latest report about it (a post that names it "
+    "without an outcome counts only if they never reported one). The date filter does not apply."
+)
+# Drill-down exports stop after this many posts (the JSON says when it was cut).
+EXPORT_MAX_POSTS = 10_000
+
+CSV_COLUMNS = [
+    "figure", "unit", "group", "group_label", "n", "outcome", "outcome_label", "count", "percent",
+    "ci95_low", "ci95_high", "author_confirmed", "moderator_labelled", "machine_only",
+]
+POST_CSV_COLUMNS = [
+    "post_id", "url", "created_at", "thread_title", "outcome", "label_source", "evidence",
+]
+
+UrlBuilder = Callable[[str], str]
+
+
+def filters_dict(filters: DashboardFilters) -> dict:
+    return {
+        "intervention": filters.intervention if filters.intervention != ALL else None,
+        "condition": filters.condition if filters.condition != ALL else None,
+        "since": filters.since.strftime("%Y-%m") if filters.since else None,
+        "until": filters.until.strftime("%Y-%m") if filters.until else None,
+        "min_confidence": filters.params().get("min_confidence"),
+        "author_confirmed_only": filters.confirmed_only,
+        "description": filters_description(filters),
+    }
+
+
+def filters_description(filters: DashboardFilters) -> str:
+    parts = [intervention_label(filters.intervention), condition_label(filters.condition).lower()]
+    if filters.since or filters.until:
+        since = filters.since.strftime("%B %Y") if filters.since else "the start"
+        until = filters.until.strftime("%B %Y") if filters.until else "now"
+        parts.append(f"{since} to {until}")
+    parts.append(confidence_label(filters.scope))
+    return ", ".join(parts)
+
+
+def distribution_dict(dist: Distribution, absolute: UrlBuilder) -> dict:
+    posts_url = reverse("dashboard:posts")
+    return {
+        "key": dist.key,
+        "label": dist.label,
+        "unit": dist.unit,
+        "n": dist.n,
+        "too_few_to_say": dist.too_few,
+        "author_confirmed": dist.author_confirmed,
+        "moderator_labelled": dist.moderator_labelled,
+        "machine_only": dist.machine_only,
+        "outcomes": [
+            {
+                "outcome": share.outcome,
+                "label": share.label,
+                "count": share.count,
+                "percent": share.percent,
+                "ci95_percent": list(share.interval_percent) if share.interval_percent else None,
+                "author_confirmed": share.author_confirmed,
+                "moderator_labelled": share.moderator_labelled,
+                "posts": absolute(f"{posts_url}?{share.query}"),
+            }
+            for share in dist.shares
+        ],
+    }
+
+
+def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
+    def dists(items):
+        return [distribution_dict(d, absolute) for d in items]
+
+    posts_url = reverse("dashboard:posts")
+    card = dashboard.model_card
+    agreement = dashboard.agreement
+    return {
+        "filters": filters_dict(dashboard.filters),
+        "notes": {
+            "self_selected": SELF_SELECTED_NOTE,
+            "too_few_to_say": f"No percentage for fewer than {MIN_POSTS_FOR_SHARE} posts "
+            f"(or {MIN_MEMBERS_FOR_SHARE} members); intervals are 95% Wilson score intervals.",
+            "not_counted": "Posts that are hidden, deleted, by members who opted out of research, or whose tag "
+            "is pending or failed are not counted.",
+        },
+        "pending_tags": dashboard.pending,
+        "failed_tags": dashboard.failed,
+        "overall": distribution_dict(dashboard.overall, absolute),
+        "by_intervention": dists(dashboard.by_intervention),
+        "by_condition": dists(dashboard.by_condition),
+        "by_category": dists(dashboard.by_category),
+        "by_month": dists(dashboard.by_month),
+        "members": {
+            "note": MEMBER_NOTE,
+            "overall": distribution_dict(dashboard.members_overall, absolute),
+            "by_intervention": dists(dashboard.members_by_intervention),
+            "same_outcome_throughout": dashboard.members_consistent,
+            "trajectories": [
+                {
+                    "first": t.first,
+                    "latest": t.latest,
+                    "label": t.label,
+                    "members": t.members,
+                    "posts": absolute(f"{posts_url}?{t.query}"),
+                }
+                for t in dashboard.trajectories
+            ],
+        },
+        "study_claims": [
+            {
+                **claim_dict(view.claim),
+                "member_reports": [
+                    {
+                        "intervention": r.intervention,
+                        "posts": distribution_dict(r.posts, absolute),
+                        "members": distribution_dict(r.members, absolute),
+                    }
+                    for r in view.reports
+                ],
+            }
+            for view in dashboard.claims
+        ]
+        + [{**claim_dict(claim), "member_reports": []} for claim in dashboard.unmatched_claims],
+        "model_card": {
+            "labelled_items": card.labelled_items,
+            "split": card.split,
+            "per_class_f1": card.per_class_f1 or None,
+            "macro_f1": card.macro_f1,
+            "failure_modes": list(card.failure_modes),
+            "agreement_with_authors": {
+                "labelled": agreement.labelled,
+                "agreed": agreement.agreed,
+                "rate": agreement.rate,
+                "ci95": [agreement.interval.low, agreement.interval.high] if agreement.interval else None,
+                "per_class": {
+                    c.outcome: {"labelled": c.labelled, "agreed": c.agreed, "rate": c.rate} for c in agreement.per_class
+                },
+            },
+        },
+    }
+
+
+def claim_dict(claim) -> dict:
+    return {
+        "short_name": claim.short_name,
+        "authors": claim.authors or None,
+        "year": claim.year,
+        "title": claim.title or None,
+        "journal": claim.journal or None,
+        "volume_pages": claim.volume_pages or None,
+        "doi": claim.doi or None,
+        "url": claim.link or None,
+        "source_note": claim.source_note or None,
+        "population": claim.population,
+        "sample_size": claim.sample_size,
+        "study_type": claim.study_type,
+        "study_type_label": claim.get_study_type_display(),
+        "intervention": claim.intervention,
+        "interventions": claim.interventions,
+        "claimed_effect": claim.claimed_effect,
+        "direction": claim.direction,
+        "direction_label": claim.get_direction_display(),
+        "summary": claim.summary,
+    }
+
+
+def _csv_rows(figure: str, dist: Distribution) -> Iterator[list]:
+    for share in dist.shares:
+        low_high = share.interval_percent or ("", "")
+        yield [
+            figure, dist.unit, dist.key, dist.label, dist.n, share.outcome, share.label, share.count,
+            "" if share.percent is None else share.percent, low_high[0], low_high[1],
+            share.author_confirmed, share.moderator_labelled, share.machine_only,
+        ]
+
+
+def dashboard_csv_rows(dashboard: Dashboard) -> Iterator[list]:
+    yield CSV_COLUMNS
+    yield from _csv_rows("overall", dashboard.overall)
+    for figure, items in (
+        ("intervention", dashboard.by_intervention),
+        ("condition", dashboard.by_condition),
+        ("category", dashboard.by_category),
+        ("month", dashboard.by_month),
+    ):
+        for dist in items:
+            yield from _csv_rows(figure, dist)
+    yield from _csv_rows("members", dashboard.members_overall)
+    for dist in dashboard.members_by_intervention:
+        yield from _csv_rows("members_by_intervention", dist)
+    for t in dashboard.trajectories:
+        yield [
+            "member_trajectory", "members", dashboard.filters.intervention, intervention_label(dashboard.filters.intervention),
+            dashboard.members_overall.n, f"{t.first}->{t.latest}", t.label, t.members, "", "", "", "", "", "",
+        ]
+
+
+def drill_title(drill: DrillDown) -> str:
+    f = drill.filters
+    subject = "exercise" if f.intervention == ALL else intervention_label(f.intervention).lower()
+    what = "Members whose latest report says" if drill.members else "Posts reporting that"
+    if drill.members and drill.first:
+        return f"Members who first reported {outcome_label(drill.first).lower()}, then {outcome_label(drill.outcome).lower()}: {subject}"
+    if drill.outcome == "none":
+        return f"{'Members' if drill.members else 'Posts'} reporting no outcome of {subject}"
+    if drill.outcome == "mixed":
+        return f"{what} {subject} both helped and harmed (mixed)"
+    verb = "made them worse" if drill.outcome == "worsened" else "helped"
+    return f"{what} {subject} {verb}"
+
+
+def drill_post_dict(post: DrillPost, absolute: UrlBuilder) -> dict:
+    return {
+        "post_id": post.post_id,
+        "url": absolute(reverse("forum:post", args=[post.post_id])),
+        "created_at": post.created_at.isoformat(),
+        "thread_title": post.thread_title,
+        "outcome": post.outcome,
+        "label_source": post.source,
+        "evidence": [
+            {
+                "text": e.get("text"),
+                "start": e.get("start"),
+                "end": e.get("end"),
+                "outcome": e.get("outcome"),
+                "intervention": e.get("intervention"),
+            }
+            for e in post.evidence
+        ],
+    }
+
+
+def drill_post_csv_row(post: DrillPost, absolute: UrlBuilder) -> list:
+    evidence = " | ".join(str(e.get("text") or "") for e in post.evidence)
+    return [
+        post.post_id, absolute(reverse("forum:post", args=[post.post_id])), post.created_at.isoformat(),
+        post.thread_title, post.outcome, post.source, evidence,
+    ]
+
+
+def drill_dict(drill: DrillDown) -> dict:
+    return {
+        "title": drill_title(drill),
+        "filters": filters_dict(drill.filters),
+        "outcome": drill.outcome,
+        "category": drill.category_id,
+        "view": "members" if drill.members else "posts",
+        "first": drill.first,
+    }
