@@ -31,6 +31,8 @@ WIDTH = 480
 
 def format_html(template: str, *args) -> str:
     """format_html that also takes numbers: floats to one decimal, text escaped."""
+    if not args:
+        return mark_safe(template)  # noqa: S308 - a literal from this module, no data in it
     return _format_html(template.replace("{:.1f}", "{}"), *(f"{a:.1f}" if isinstance(a, float) else a for a in args))
 
 
@@ -76,7 +78,7 @@ def _percent(share: Share) -> str:
 
 def outcome_bars(dist: Distribution, *, drill_url: str, prefix: str) -> SafeString:
     """One horizontal bar per outcome, made worse first, each labelled with its share and count."""
-    label_w, bar_x, bar_max, row_h, top = 150, 152, 210, 38, 30
+    bar_x, bar_max, row_h, top = 172, 200, 38, 30
     parts = [
         format_html(
             '<text x="0" y="18" font-weight="600">n = {}</text>', _n(dist.n, dist.unit)
@@ -103,7 +105,6 @@ def outcome_bars(dist: Distribution, *, drill_url: str, prefix: str) -> SafeStri
         )
         label = f"{share.label}: {share.count} of {dist.n} {dist.unit} ({_percent(share)}). Show them."
         parts.append(_link(f"{drill_url}?{share.query}", bar + value, label))
-    _ = label_w
     return _svg(prefix, top + 4 * row_h + 4, "".join(parts))
 
 
@@ -149,23 +150,47 @@ def diverging_bars(dists: Sequence[Distribution], *, drill_url: str, prefix: str
     return _svg(prefix, top + max(len(dists), 1) * row_h, "".join(parts))
 
 
+def _every_month(dists: Sequence[Distribution]) -> tuple[list[str], list[Distribution | None]]:
+    """Months from the first to the last, with None where no post was counted, so time reads evenly."""
+    by_key = {d.key: d for d in dists}
+    if not dists:
+        return [], []
+    year, month = (int(part) for part in dists[0].key.split("-"))
+    last = dists[-1].key
+    keys = []
+    while True:
+        key = f"{year:04d}-{month:02d}"
+        keys.append(key)
+        if key >= last or len(keys) > 1200:
+            break
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return keys, [by_key.get(key) for key in keys]
+
+
 def monthly_bars(dists: Sequence[Distribution], *, drill_url: str, prefix: str) -> SafeString:
     """By month: helped above the axis, made worse below it, same scale; months with too few are marked."""
-    left, step, half, top = 44, 14, 90, 28
-    width = max(WIDTH, left + step * len(dists) + 10)
+    left, half, top, width = 44, 80, 28, WIDTH
+    keys, dists = _every_month(dists)
+    step = min(16.0, (width - left - 6) / max(len(dists), 1))
     axis = top + half
     parts = [
         format_html('<text x="0" y="16" font-weight="600">▲ Helped (share of the month\'s posts)</text>'),
         format_html('<text x="0" y="{}" font-weight="600">▼ Made worse</text>', axis + half + 44),
-        format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1b1b1b"/>', left - 4, width - 4, axis, axis),
-        format_html('<text x="{}" y="{}" text-anchor="end" font-size="11">100%</text>', left - 6, top + 4),
-        format_html('<text x="{}" y="{}" text-anchor="end" font-size="11">0</text>', left - 6, axis + 4),
-        format_html('<text x="{}" y="{}" text-anchor="end" font-size="11">100%</text>', left - 6, axis + half),
+        format_html('<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1b1b1b"/>', left - 4, width - 2, axis, axis),
+        format_html('<text x="{}" y="{}" text-anchor="end" font-size="12">100%</text>', left - 6, top + 4),
+        format_html('<text x="{}" y="{}" text-anchor="end" font-size="12">0</text>', left - 6, axis + 4),
+        format_html('<text x="{}" y="{}" text-anchor="end" font-size="12">100%</text>', left - 6, axis + half),
     ]
+    last_label = -1000.0
     for index, dist in enumerate(dists):
         x = left + index * step
-        if dist.too_few:
-            parts.append(format_html('<text x="{}" y="{}" text-anchor="middle" font-size="11">·</text>', x + step / 2 - 1, axis - 3))
+        bar = max(step - 2, 1.5)
+        if dist is None:
+            pass
+        elif dist.too_few:
+            parts.append(
+                format_html('<circle cx="{:.1f}" cy="{}" r="1.6" fill="#1b1b1b"/>', x + bar / 2, axis)
+            )
         else:
             worse, helped = dist.worsened, dist.helped
             h = half * (helped.proportion or 0)
@@ -173,23 +198,29 @@ def monthly_bars(dists: Sequence[Distribution], *, drill_url: str, prefix: str) 
             parts.append(
                 _link(
                     f"{drill_url}?{helped.query}",
-                    format_html('<rect x="{}" y="{:.1f}" width="{}" height="{:.1f}" fill="url(#{}-helped)"/>', x, axis - h, step - 3, h, prefix),
+                    format_html(
+                        '<rect x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}" fill="url(#{}-helped)"/>',
+                        x, axis - h, bar, h, prefix,
+                    ),
                     f"{dist.label}: helped {_percent(helped)} of {dist.n}. Show them.",
                 )
             )
             parts.append(
                 _link(
                     f"{drill_url}?{worse.query}",
-                    format_html('<rect x="{}" y="{}" width="{}" height="{:.1f}" fill="url(#{}-worsened)"/>', x, axis, step - 3, w, prefix),
+                    format_html(
+                        '<rect x="{:.1f}" y="{}" width="{:.1f}" height="{:.1f}" fill="url(#{}-worsened)"/>',
+                        x, axis, bar, w, prefix,
+                    ),
                     f"{dist.label}: made worse {_percent(worse)} of {dist.n}. Show them.",
                 )
             )
-        if index % 6 == 0:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" font-size="11">{}</text>', x, axis + half + 18, dist.key
-                )
-            )
+        # A label at the first month and at each January, when there is room for it.
+        key = keys[index]
+        if (index == 0 or key.endswith("-01")) and x - last_label >= 64:
+            text = key if index == 0 else key[:4]
+            parts.append(format_html('<text x="{:.1f}" y="{}" font-size="12">{}</text>', x, axis + half + 18, text))
+            last_label = x
     return _svg(prefix, axis + half + 52, "".join(parts), width=width)
 
 
@@ -213,15 +244,21 @@ def describe_distribution(dist: Distribution, *, subject: str = "exercise") -> s
     )
 
 
+# A description lists this many rows; the table under it has them all.
+DESCRIBE_MAX_ROWS = 12
+
+
 def describe_breakdown(dists: Sequence[Distribution], *, by: str) -> str:
     if not dists:
         return f"No {by} figures for these filters."
     parts = []
-    for dist in dists:
+    for dist in dists[:DESCRIBE_MAX_ROWS]:
         if dist.too_few:
             parts.append(f"{dist.label} (n = {dist.n:,}): too few to say")
         else:
             parts.append(
                 f"{dist.label} (n = {dist.n:,}): made worse {_percent(dist.worsened)}, helped {_percent(dist.helped)}"
             )
-    return f"Made worse and helped, by {by}: " + "; ".join(parts) + "."
+    more = len(dists) - DESCRIBE_MAX_ROWS
+    rest = f"; and {more} more in the table" if more > 0 else ""
+    return f"Made worse and helped, by {by}: " + "; ".join(parts) + rest + "."

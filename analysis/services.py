@@ -13,6 +13,8 @@ from analysis.models import PostTag, TagStatus
 
 logger = logging.getLogger(__name__)
 
+# Rows marked pending per statement when queueing many posts.
+PENDING_CHUNK = 2000
 # Errors kept for moderators are cut to this; a traceback is in the worker's log.
 ERROR_MAX_CHARS = 2000
 # The machine's fields, rewritten by the workers; the author's and moderators' labels are never in here.
@@ -51,6 +53,21 @@ def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
     return True
 
 
+def tags_queue(*, post_ids: Sequence[int], batch_size: int, force: bool = False) -> int:
+    """Mark posts pending and send them to the workers in batches of batch_size.
+
+    Pending is recorded first, in large statements, so the sweep can recover any batch whose message is
+    lost. Returns how many batches the broker refused (their posts stay pending for the sweep).
+    """
+    for start in range(0, len(post_ids), PENDING_CHUNK):
+        with transaction.atomic():
+            tags_mark_pending(post_ids=post_ids[start : start + PENDING_CHUNK])
+    return sum(
+        not tags_enqueue(post_ids=post_ids[start : start + batch_size], force=force)
+        for start in range(0, len(post_ids), batch_size)
+    )
+
+
 def post_tagging_schedule(*, post_id: int) -> None:
     """Mark a new or edited post pending and queue it once the surrounding transaction commits.
 
@@ -85,6 +102,17 @@ def _tag_each(tagger, items: list[tuple[str, int]]) -> Iterable[tuple[int, dict 
             yield pid, None, f"{type(exc).__name__}: {exc}"[:ERROR_MAX_CHARS]
 
 
+def _tags_lock(post_ids: Sequence[int]) -> dict[int, PostTag]:
+    """Lock these posts' tag rows, with each post's text, in one query; rows another worker holds are skipped."""
+    rows = (
+        PostTag.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(post_id__in=post_ids)
+        .select_related("post")
+        .only(*MACHINE_FIELDS, "post_id", "post__body")
+    )
+    return {tag.post_id: tag for tag in rows}
+
+
 def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchReport:
     """Tag a batch of posts and store the results with one upsert.
 
@@ -98,18 +126,19 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
     tagger = get_tagger()
     version = tagger_version()
     report = BatchReport()
-    now = timezone.now()
     with transaction.atomic():
-        existing = list(Post.objects.filter(id__in=post_ids).values_list("id", flat=True))
-        PostTag.objects.bulk_create(
-            [PostTag(post_id=pid, queued_at=now) for pid in existing], ignore_conflicts=True, batch_size=500
-        )
-        tags = {
-            tag.post_id: tag
-            for tag in PostTag.objects.select_for_update(skip_locked=True).filter(post_id__in=existing)
-        }
-        report.skipped_locked = sorted(set(existing) - set(tags))
-        bodies = dict(Post.objects.filter(id__in=tags).values_list("id", "body"))
+        tags = _tags_lock(post_ids)
+        missing = set(post_ids) - set(tags)
+        if missing:  # queued without a pending row (normally every queued post has one)
+            existing = Post.objects.filter(id__in=missing).values_list("id", flat=True)
+            PostTag.objects.bulk_create(
+                [PostTag(post_id=pid, queued_at=timezone.now()) for pid in existing], ignore_conflicts=True
+            )
+            tags |= _tags_lock(list(missing))
+        unlocked = set(post_ids) - set(tags)
+        if unlocked:  # held by another worker (it is writing them), or the post is gone
+            report.skipped_locked = sorted(Post.objects.filter(id__in=unlocked).values_list("id", flat=True))
+        bodies = {pid: tag.post.body for pid, tag in tags.items()}
 
         work: list[tuple[str, int]] = []
         for pid, body in sorted(bodies.items()):
@@ -208,13 +237,10 @@ def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | 
         ("stuck", PostTag.objects.filter(status=TagStatus.PENDING, queued_at__lt=cutoff), "post_id"),
     ]
     for name, queryset, field_name in sources:
-        for batch in _batches(_keyset_ids(queryset, field_name, 1000), batch_size):
-            with transaction.atomic():
-                tags_mark_pending(post_ids=batch)
-            setattr(report, name, getattr(report, name) + len(batch))
-            report.batches += 1
-            if not tags_enqueue(post_ids=batch):
-                report.enqueue_failures += 1
+        for page in _batches(_keyset_ids(queryset, field_name, PENDING_CHUNK), PENDING_CHUNK):
+            report.enqueue_failures += tags_queue(post_ids=page, batch_size=batch_size)
+            report.batches += -(-len(page) // batch_size)
+            setattr(report, name, getattr(report, name) + len(page))
     return report
 
 

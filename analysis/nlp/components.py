@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.strings import hash_string
 from spacy.tokens import Doc
 
 from .decision import Decider
@@ -65,26 +66,26 @@ ABILITY_WINDOW = 7
 ABILITY_AGAIN_WEIGHT = 0.8
 
 
+_AGAIN_NOW = np.array([hash_string("again"), hash_string("now")], dtype=np.uint64)
+_FROM = hash_string("from")
+
+
 def _ability_again(doc: Doc, f: Findings) -> list[tuple[int, int]]:
-    lowered = doc.text.lower()
-    if "again" not in lowered and "now" not in lowered:
-        return []
     out = []
-    for tok in doc:
-        if tok.lower_ not in ("again", "now"):
-            continue
-        i = tok.i
+    for i in np.flatnonzero(np.isin(f.norms, _AGAIN_NOW)).tolist():
         for j in range(i - 1, max(-1, i - 1 - ABILITY_WINDOW), -1):
             if f.sent_of[j] != f.sent_of[i] or f.broken("clause", j + 1, i):
                 break
             if doc[j].norm_ in ABILITY_WORDS:
-                out.append((j, i + 1))
+                if j + 1 < i and doc[j + 1].norm_ not in ("not", "never", "hardly", "barely"):
+                    out.append((j, i + 1))  # not "can't even sit in the car now"
                 break
     return out
 
 
 OBJECT_PRONOUNS = frozenset({"her", "him", "his", "hers", "herself", "himself"})
-SHORT_SENTENCE = 5  # tokens: "Oh great.", "Cheers for that!"
+SHORT_SENTENCE = 5
+NEGATED_MENTION_WINDOW = 3  # "haven't tried any yoga": 2 tokens between "not" and "yoga"  # tokens: "Oh great.", "Cheers for that!"
 # Words that join interventions named together: "stretches + heat pad", "walking and yoga".
 COORDINATORS = frozenset({"+", "and", "&", ",", "plus", "with", "/", "or", "the", "a", "my", "some", "then"})
 
@@ -111,13 +112,12 @@ def _number(text: str) -> float | None:
 def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
     """"pain went from a 6 to a 3", "body battery went from 60 to 5": a change in a number next to a
     symptom; its direction and the symptom's valence give the polarity."""
-    if " from " not in doc.text.lower() or not f.symptoms:
+    if not f.symptoms:
         return []
     out = []
     n = len(doc)
-    for tok in doc:
-        if tok.lower_ != "from":
-            continue
+    for position in np.flatnonzero(f.norms == _FROM).tolist():
+        tok = doc[position]
         sent = f.sent_of[tok.i]
         if tok.i > 0 and doc[tok.i - 1].lower_ in ("down", "up"):
             # "neck pain 2/10, down from 7": the direction is said, the symptom is earlier in the sentence
@@ -264,10 +264,9 @@ class OutcomeSentences:
         n = len(doc)
         if n == 0:
             return doc
-        if "\n" in doc.text:
-            for tok in doc:
-                if tok.is_space and "\n" in tok.text and tok.i + 1 < n:
-                    doc[tok.i + 1].is_sent_start = True
+        for i in np.flatnonzero(doc.to_array("IS_SPACE")).tolist():
+            if i + 1 < n and "\n" in doc[i].text:
+                doc[i + 1].is_sent_start = True
         if n > self.max_len:
             starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
             if not starts or starts[0] != 0:
@@ -364,7 +363,8 @@ class OutcomeMatcher:
             np.cumsum(combined[:n], out=prefix[1:])
             breaks[name] = prefix
 
-        f = Findings(n_tokens=n, sent_starts=sent_starts, sent_of=sent_of, breaks=breaks)
+        f = Findings(n_tokens=n, sent_starts=sent_starts, sent_of=sent_of, breaks=breaks,
+                     norms=doc.to_array("NORM") if n else np.zeros(0, dtype=np.uint64))
         blocked = _covered(grouped["blk"])
 
         def keep(spans):
@@ -402,6 +402,8 @@ class OutcomeMatcher:
         for start, end, person in _longest_first(grouped["per"]):
             if end - start == 1 and doc[start].text in NOT_PRONOUNS:
                 continue
+            if person == "other" and _overlaps((start, end), int_cover):
+                continue  # "the physio exercises" is an intervention, not a person
             persons.append((start, end, person))
         f.persons = persons
         f.object_pronoun = {a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"}
@@ -452,11 +454,12 @@ class OutcomeContext:
         f.cues = cues
         if not cues:
             return doc
-        cover = _covered((c.start, c.end) for c in cues)
+        cover = _covered(span for c in cues for span in c.core)
         # Triggers inside a cue are part of it ("couldn't get out of bed", "no pain", "back in bed"); a
-        # sarcasm marker or a question phrase is not ("oh brilliant", "does it help").
-        t = {k: (v if k in ("sarcasm", "question") else [s for s in v if not _overlaps(s, cover)])
-             for k, v in f.triggers.items()}
+        # sarcasm marker, a question phrase or a pseudo-negation is not ("oh brilliant", "does it help",
+        # "never had less energy").
+        keep = ("sarcasm", "question", "neg_pseudo", "hyp_pseudo")
+        t = {k: (v if k in keep else [s for s in v if not _overlaps(s, cover)]) for k, v in f.triggers.items()}
         pseudo_neg = _covered(t["neg_pseudo"])
         pseudo_hyp = _covered(t["hyp_pseudo"])
         # one negation trigger per place: "hasn't once" is "not" and "not once", not two negations
@@ -487,13 +490,19 @@ class OutcomeContext:
         before_w, after_w, absent_w = (self.comp["before_window"], self.comp["after_window"],
                                        self.comp["absent_window"])
         composed: dict[tuple[int, int], dict] = {}  # direction span -> cue under construction
-        for s_start, s_end, name, valence in f.symptoms:
+        paired_symptoms: set[tuple[int, int]] = set()
+        # symptoms first, body parts after: in "my back aches less", "aches" is the symptom "less" goes
+        # with, not the verb of "my back"
+        ordered = sorted(f.symptoms, key=lambda s: s[3] == "body")
+        for s_start, s_end, name, valence in ordered:
             best = None
             for d_start, d_end, direction in f.directions:
                 if (direction, valence) not in COMPOSE:
                     continue  # "legs gone" is not "pain gone"
                 if d_start < s_end and s_start < d_end:
                     continue  # the same words
+                if valence == "body" and (d_start, d_end) in paired_symptoms:
+                    continue
                 if d_end <= s_start:
                     gap = s_start - d_end
                     limit = absent_w if direction == "absent" else before_w
@@ -524,16 +533,20 @@ class OutcomeContext:
                 entry = None
             if entry is None:
                 entry = composed[(d_start, d_end)] = {
-                    "start": d_start, "end": d_end, "polarity": polarity, "symptoms": [], "rank": rank}
+                    "start": d_start, "end": d_end, "polarity": polarity, "symptoms": [], "rank": rank,
+                    "core": [(d_start, d_end)]}
+            entry["core"].append((s_start, s_end))
+            if valence != "body":
+                paired_symptoms.add((s_start, s_end))
             entry["start"] = min(entry["start"], s_start)
             entry["end"] = max(entry["end"], s_end)
             if name != "general" and name not in entry["symptoms"]:
                 entry["symptoms"].append(name)
 
         candidates = []  # (start, end, priority, cue)
-        for e in composed.values():
+        for (d_start, _), e in composed.items():
             cue = Cue(e["start"], e["end"], e["polarity"], COMPOSED_WEIGHT, tuple(e["symptoms"]), True,
-                      int(f.sent_of[e["start"]]))
+                      int(f.sent_of[e["start"]]), anchor=d_start, core=tuple(e["core"]))
             candidates.append((e["start"], e["end"], 0, cue))
         for start, end, polarity, symptom in _numeric_changes(doc, f):
             cue = Cue(start, end, polarity, COMPOSED_WEIGHT, (symptom,) if symptom != "general" else (), True,
@@ -556,13 +569,18 @@ class OutcomeContext:
             taken.update(range(start, end))
             cues.append(cue)
         cues.sort(key=lambda c: c.start)
+        for cue in cues:
+            if cue.anchor < 0:
+                cue.anchor = cue.start
+            if not cue.core:
+                cue.core = ((cue.start, cue.end),)
         return cues
 
     # -- flags ----------------------------------------------------------------------------------------
 
     def _flag(self, doc: Doc, f: Findings, cue: Cue, t, time_marks, sarcasm_sents) -> None:
         s0, s1 = f.sent_span(cue.sent)
-        cs, ce = cue.start, cue.end
+        cs, ce = cue.anchor, cue.end
 
         # negation: "didn't help", "never made me feel better", "helped nothing"; two negations in the
         # same scope cancel ("I can't say it didn't help"); "not once did I ..." reaches the whole clause
@@ -655,7 +673,7 @@ class OutcomeContext:
                         break
                 if cue.claim:
                     break
-        quoted = _inside_quotes(doc, s0, s1, cs, ce)
+        quoted = _inside_quotes(doc, s0, s1, cue.start, ce)
         if quoted and not cue.claim:
             cue.claim = True
 
@@ -663,7 +681,8 @@ class OutcomeContext:
         if cue.polarity == "helped":
             if cue.sent in sarcasm_sents:
                 cue.sarcasm = True
-            elif quoted and cs > 0 and ce < len(doc) and doc[cs - 1].text in QUOTES and doc[ce].text in QUOTES:
+            elif (quoted and cue.start > 0 and ce < len(doc) and doc[cue.start - 1].text in QUOTES
+                  and doc[ce].text in QUOTES):
                 cue.sarcasm = True
 
     def _person(self, f: Findings, cue: Cue, s0: int, s1: int) -> str:
@@ -709,12 +728,17 @@ class OutcomeAttribution:
         f: Findings = doc._.outcome_findings
         if f is None or not f.cues:
             return doc
-        mentions = f.mentions
+        # "not exercising at all", "haven't tried any yoga": nothing is reported about what was not done
+        negators = f.triggers.get("neg_pre", ())
+        done = [m for m in f.mentions if not any(
+            b <= m.start and m.start - b <= NEGATED_MENTION_WINDOW and f.sent_of[a] == m.sent
+            and not f.broken("all", b, m.start) for a, b in negators)]
+        mentions = done
         exercise = [m for m in mentions if m.kind == "exercise"]
         for cue in f.cues:
             target, link = self._attribute(f, cue, mentions)
             if target is None:
-                if not mentions:  # the forum is about exercise: a post that names nothing is about its thread
+                if not f.mentions:  # the forum is about exercise: a post that names nothing is about its thread
                     cue.target, cue.target_kind, cue.link = "exercise", "exercise", "topic"
                 continue
             group = [target]
@@ -808,8 +832,10 @@ class OutcomeAttribution:
 # ---------------------------------------------------------------------------------------------------------
 
 # VADER is quadratic in its input's length (1 ms at 184 words, 190 ms at 3,000 on this machine), so it only
-# reads sentences that hold a cue or an exercise mention, each cut to this many characters (~55 words).
+# reads the sentences that report an outcome of exercise, at most VADER_MAX_SENTENCES of them, each cut to
+# VADER_MAX_CHARS characters (~55 words).
 VADER_MAX_CHARS = 300
+VADER_MAX_SENTENCES = 6
 
 
 @Language.factory("outcome_sentiment", default_config={"max_chars": VADER_MAX_CHARS})
@@ -830,12 +856,10 @@ class OutcomeSentiment:
         f: Findings = doc._.outcome_findings
         if f is None or not f.n_tokens:
             return doc
-        wanted = {c.sent for c in f.cues} | {m.sent for m in f.mentions if m.kind != "treatment"}
-        for i in sorted(wanted):
+        wanted = sorted({c.sent for c in f.cues if c.target_kind == "exercise" and c.reported})
+        for i in wanted[:VADER_MAX_SENTENCES]:
             s0, s1 = f.sent_span(i)
-            a = doc[s0].idx
-            b = doc[s1 - 1].idx + len(doc[s1 - 1].text)
-            text = doc.text[a : min(b, a + self.max_chars)]
+            text = doc[s0:s1].text[: self.max_chars]
             f.sentiment[i] = self.vader.polarity_scores(text)["compound"] if text.strip() else 0.0
         for cue in f.cues:
             cue.vader = f.sentiment.get(cue.sent, 0.0)

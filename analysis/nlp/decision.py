@@ -117,10 +117,12 @@ class Decider:
         }
 
 
-def _counts_for(c: Cue) -> tuple[float, float]:
+def _counts_for(c: Cue, no_change: frozenset[int] = frozenset()) -> tuple[float, float]:
     """(helped, worsened) weight of one cue for its intervention's own outcome."""
     w = c.weight * c.link_weight
     status = c.status
+    if status == "neg" and c.polarity == "worsened" and c.sent in no_change:
+        return 0.0, 0.0  # "not worse, not better"
     if status == "asserted":
         return (w, 0.0) if c.polarity == "helped" else (0.0, w)
     if status == "hist":
@@ -134,6 +136,10 @@ def _counts_for(c: Cue) -> tuple[float, float]:
     return 0.0, 0.0
 
 
+def _no_change_sentences(f: Findings) -> frozenset[int]:
+    return frozenset(c.sent for c in f.cues if c.polarity == "helped" and c.status == "neg")
+
+
 def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
     names: dict[str, str] = {}
     mentions: dict[str, int] = {}
@@ -143,13 +149,14 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
         names.setdefault(m.name, m.kind)
         mentions[m.name] = mentions.get(m.name, 0) + 1
     scores: dict[str, list[float]] = {}
+    no_change = _no_change_sentences(f)
     for c in f.cues:
         if c.target is None:
             continue
         if c.target not in names:  # "overdid it" with no exercise named: plain "exercise"
             names[c.target] = c.target_kind or "exercise"
             mentions[c.target] = 0
-        h, w = _counts_for(c)
+        h, w = _counts_for(c, no_change)
         for name in (c.target, *c.also):
             if name not in names:
                 continue
@@ -198,12 +205,13 @@ def _sentence_chars(doc: Doc, f: Findings, i: int) -> tuple[int, int]:
 
 def _evidence(doc: Doc, f: Findings, outcome: str) -> list[tuple[int, int, str, str | None]]:
     by_sentence: dict[tuple[int, str | None], set[str]] = {}
+    no_change = _no_change_sentences(f)
     for c in f.cues:
         if c.target_kind == "exercise" and outcome == "none":
             continue
         if c.target is None and outcome == "none":
             continue
-        h, w = _counts_for(c)
+        h, w = _counts_for(c, no_change)
         if not h and not w:
             continue
         pol = by_sentence.setdefault((c.sent, c.target), set())

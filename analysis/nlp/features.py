@@ -18,7 +18,7 @@ WEAK = 0.5  # cues of at most this weight ("enjoyed it", "tired") are also count
 FEATURE_NAMES: tuple[str, ...] = (
     # exercise cues, by polarity and context status (weight x attribution strength)
     *(f"ex_{p}_{s}" for s in STATUSES for p in ("H", "W")),
-    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
+    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_W_no_change", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
     # cues in a post that names no intervention at all (a reply in an exercise thread)
     "un_H_asserted", "un_W_asserted", "un_H_neg", "un_W_neg",
     # other treatments
@@ -26,7 +26,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     # combinations
     "ex_both_now", "ex_helped_then_worse", "ex_max_H", "ex_max_W",
     # VADER on the sentences that matter
-    "vader_ex_mean", "vader_ex_min", "vader_ex_max", "vader_mention_mean",
+    "vader_ex_mean", "vader_ex_min", "vader_ex_max",
     # shape of the post
     "n_ex_mentions", "n_tr_mentions", "question_share", "first_person_rate", "second_person_rate",
     "claim_markers", "log_tokens", "has_carer",
@@ -37,9 +37,13 @@ FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 def raw_sums(f: Findings) -> dict[str, float]:
     """Weighted cue sums by group, polarity and status (not log-scaled; the rules read these)."""
     sums: dict[str, float] = {}
+    # "not worse, not better": a sentence that negates both is "no change", not a benefit
+    neg_h = {c.sent for c in f.cues if c.polarity == "helped" and c.status == "neg"}
     for c in f.cues:
         pol = "H" if c.polarity == "helped" else "W"
         status = c.status
+        if status == "neg" and pol == "W" and c.sent in neg_h:
+            status = "no_change"
         if c.link == "topic":
             group, w = "un", c.weight
         elif c.target_kind == "exercise":
@@ -78,16 +82,12 @@ def feature_vector(f: Findings) -> tuple[np.ndarray, dict[str, float]]:
     put("ex_both_now", math.log1p(min(h_now, w_now)))
     put("ex_helped_then_worse", math.log1p(min(sums.get("ex_H_hist", 0.0) + sums.get("ex_H_ceased", 0.0), w_now)))
 
-    reported = [c.vader for c in f.cues if c.target_kind == "exercise" and c.reported]
+    reported = [f.sentiment[c.sent] for c in f.cues
+                if c.target_kind == "exercise" and c.reported and c.sent in f.sentiment]
     if reported:
         put("vader_ex_mean", float(np.mean(reported)))
         put("vader_ex_min", min(reported))
         put("vader_ex_max", max(reported))
-    ex_sents = {m.sent for m in f.mentions if m.kind != "treatment"}
-    scores = [f.sentiment[i] for i in ex_sents if i in f.sentiment]
-    if scores:
-        put("vader_mention_mean", float(np.mean(scores)))
-
     n_sents = max(1, len(f.sent_starts))
     n_tokens = max(1, f.n_tokens)
     put("n_ex_mentions", math.log1p(sum(1 for m in f.mentions if m.kind != "treatment")))

@@ -58,6 +58,10 @@ class Cue:
     target: str | None = None
     target_kind: str | None = None
     also: tuple[str, ...] = ()  # other interventions named together with the target
+    # where negation and modals are looked for (the verb of "my legs don't cramp"), and the words that are
+    # the cue itself (not the words between a symptom and its direction word)
+    anchor: int = -1
+    core: tuple[tuple[int, int], ...] = ()
     link: str = "none"
     vader: float = 0.0
 
@@ -97,6 +101,7 @@ class Findings:
     sent_starts: list[int]          # token index where each sentence starts
     sent_of: np.ndarray             # token index -> sentence index
     breaks: dict[str, np.ndarray]   # prefix sums of break tokens, by combination of break classes
+    norms: np.ndarray               # token NORM hashes
     mentions: list[Mention] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     # raw matches, before the context component composes and resolves them

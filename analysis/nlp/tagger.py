@@ -99,8 +99,8 @@ class Tagger:
     def result(doc: Doc, original: str) -> TagResult:
         f = doc._.outcome_findings
         d = f.decision if f is not None else None
-        if not d:
-            return TagResult(outcome="none", confidence=1.0 if not original.strip() else 0.5)
+        if not d or len(doc) == 0 or doc.to_array("IS_SPACE").all():
+            return TagResult(outcome="none", confidence=1.0)  # nothing to read
         return TagResult(
             outcome=d["outcome"],
             confidence=round(d["confidence"], 4),

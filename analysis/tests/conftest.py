@@ -2,7 +2,8 @@ import uuid
 
 import pytest
 
-from analysis.tests.workers import PrivateRedis, WorkerProcess
+from analysis.tests.workers import PrivateRedis
+from analysis.worker_processes import WorkerProcess
 from config.celery import app as celery_app
 from tests.service_checks import require_redis
 

@@ -15,7 +15,7 @@ from analysis.models import PostTag, TagStatus
 from analysis.services import text_hash
 from analysis.tagging import tagger_version
 from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
-from analysis.tests.workers import ROOT, wait_until
+from analysis.worker_processes import ROOT, wait_until
 from forum.models import Post
 from forum.services import post_create, post_edit
 

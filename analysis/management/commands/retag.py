@@ -4,7 +4,6 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 from tqdm import tqdm
 
@@ -33,16 +32,12 @@ class Command(BaseCommand):
         if not total:
             self.stdout.write("Nothing to re-tag.")
             return
-        queued = 0
-        for start in range(0, total, batch_size):
-            batch = post_ids[start : start + batch_size]
-            with transaction.atomic():
-                services.tags_mark_pending(post_ids=batch)
-            if not services.tags_enqueue(post_ids=batch, force=(mode == "all")):
-                raise CommandError("The broker did not accept the batch; is it running? Nothing was lost: "
-                                   "the queued posts stay pending and the periodic sweep will pick them up.")
-            queued += 1
-        self.stdout.write(f"Queued {total} post(s) in {queued} batch(es) of up to {batch_size}.")
+        refused = services.tags_queue(post_ids=post_ids, batch_size=batch_size, force=(mode == "all"))
+        if refused:
+            raise CommandError(f"The broker refused {refused} batch(es); is it running? Nothing was lost: "
+                               "the posts stay pending and the periodic sweep will queue them again.")
+        batches = -(-total // batch_size)
+        self.stdout.write(f"Queued {total} post(s) in {batches} batch(es) of up to {batch_size}.")
         if no_wait:
             return
         self._follow(post_ids, started, total, timeout)

@@ -1,0 +1,113 @@
+"""Benchmark: posts/s through the whole pipeline (broker, real workers, database) against the tagger alone."""
+
+import time
+import uuid
+from pathlib import Path
+from tempfile import mkdtemp
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils import timezone
+
+from accounts.models import User
+from analysis import services
+from analysis.models import PostTag, TagStatus
+from analysis.tagging import get_tagger
+from analysis.worker_processes import WorkerProcess, wait_until
+from config.celery import app as celery_app
+from forum.models import Category, Post, Thread
+from forum.seed_corpus import iter_labelled_posts
+
+BENCH_SLUG = "benchmark-posts"
+
+
+def bench_bodies(n: int) -> list[str]:
+    """n realistic posts: the seed stories in turn, each made unique so no two share a text hash."""
+    stories = [body for _, _, body, _ in iter_labelled_posts()]
+    return [f"{stories[i % len(stories)]}\n\n(benchmark post {i})" for i in range(n)]
+
+
+class Command(BaseCommand):
+    help = "Create N posts, re-tag them through real Celery workers and compare with the in-process tagger."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--posts", type=int, default=20_000)
+        parser.add_argument("--workers", type=int, default=2, help="worker pool processes")
+        parser.add_argument("--batch-size", type=int, default=settings.ANALYSIS_BATCH_SIZE)
+        parser.add_argument("--keep", action="store_true", help="keep the benchmark posts afterwards")
+        parser.add_argument("--timeout", type=float, default=3600)
+
+    def handle(self, *args, posts, workers, batch_size, keep, timeout, **options):
+        if posts < 1 or workers < 1 or batch_size < 1:
+            raise CommandError("--posts, --workers and --batch-size must be positive")
+        broker = settings.CELERY_BROKER_URL
+        self.stdout.write(
+            f"Database: {connection.vendor}; broker: {broker.split('@')[-1]}; {workers} worker process(es); "
+            f"batches of {batch_size}"
+        )
+        bodies = bench_bodies(posts)
+        words = sum(len(b.split()) for b in bodies) / posts
+
+        tagger = get_tagger()
+        started = time.perf_counter()
+        for _ in tagger.tag_many(((body, i) for i, body in enumerate(bodies)), batch_size=64):
+            pass
+        in_process = posts / (time.perf_counter() - started)
+
+        post_ids = self._create_posts(bodies)
+        queue = f"bench-{uuid.uuid4().hex[:8]}"
+        log_path = Path(mkdtemp(prefix="bench-pipeline-")) / "worker.log"
+        worker = WorkerProcess(queue=queue, broker_url=settings.REDIS_URL or broker, log_path=log_path,
+                               concurrency=workers)
+        previous_queue = celery_app.conf.task_default_queue
+        celery_app.conf.task_default_queue = queue
+        try:
+            worker.start(timeout=120)
+            self._warm_up(worker, post_ids[:workers])
+            started_at = timezone.now()
+            started = time.perf_counter()
+            if services.tags_queue(post_ids=post_ids, batch_size=batch_size, force=True):
+                raise CommandError("the broker refused a batch")
+            done = PostTag.objects.filter(post__thread__category__slug=BENCH_SLUG, status=TagStatus.DONE,
+                                          tagged_at__gte=started_at)
+            wait_until(lambda: done.count() >= posts, timeout=timeout, interval=0.25,
+                       what="the workers to tag every post", on_timeout=worker.log_tail, alive=worker.alive)
+            end_to_end = posts / (time.perf_counter() - started)
+        finally:
+            worker.stop()
+            celery_app.conf.task_default_queue = previous_queue
+            if not keep:
+                self._delete_posts()
+
+        per_process = end_to_end / workers
+        self.stdout.write(f"posts: {posts} (mean {words:.0f} words)")
+        self.stdout.write(f"tagger in-process, one process:   {in_process:8.1f} posts/s")
+        self.stdout.write(f"end to end, {workers} worker process(es): {end_to_end:8.1f} posts/s")
+        self.stdout.write(f"end to end per worker process:    {per_process:8.1f} posts/s")
+        self.stdout.write(f"ratio per process / in-process:   {per_process / in_process:8.2f} (goal >= 0.70)")
+
+    def _warm_up(self, worker: WorkerProcess, post_ids: list[int]) -> None:
+        """One task per pool process first, so the timing is of the pipeline, not of the workers starting."""
+        before = worker.log_path.read_text().count("succeeded in")
+        for post_id in post_ids:
+            services.tags_enqueue(post_ids=[post_id], force=True)
+        wait_until(lambda: worker.log_path.read_text().count("succeeded in") >= before + len(post_ids),
+                   timeout=120, what="the warm-up tasks", on_timeout=worker.log_tail, alive=worker.alive)
+
+    def _delete_posts(self) -> None:
+        Thread.objects.filter(category__slug=BENCH_SLUG).delete()
+        Category.objects.filter(slug=BENCH_SLUG).delete()
+
+    def _create_posts(self, bodies: list[str]) -> list[int]:
+        self._delete_posts()
+        category = Category.objects.create(slug=BENCH_SLUG, name="Benchmark posts", position=999)
+        author, _ = User.objects.get_or_create(username="bench_author", defaults={"email": "bench@example.org"})
+        now = timezone.now()
+        thread = Thread.objects.create(category=category, title="Benchmark", author=author, created_at=now,
+                                       last_posted_at=now)
+        Post.objects.bulk_create(
+            [Post(thread=thread, author=author, author_name="bench", body=b, created_at=now) for b in bodies],
+            batch_size=2000,
+        )
+        return list(Post.objects.filter(thread=thread).order_by("id").values_list("id", flat=True))
