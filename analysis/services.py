@@ -108,7 +108,6 @@ def _tags_lock(post_ids: Sequence[int]) -> dict[int, PostTag]:
         PostTag.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(post_id__in=post_ids)
         .select_related("post")
-        .only(*MACHINE_FIELDS, "post_id", "post__body")
     )
     return {tag.post_id: tag for tag in rows}
 

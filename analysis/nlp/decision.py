@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 from spacy.tokens import Doc
 
-from .features import FEATURE_NAMES, feature_vector
+from .features import FEATURE_NAMES, feature_vector, no_change_sentences
 from .findings import Cue, Findings
 from .resources import OUTCOMES, SYMPTOMS, Resources, ResourceError
 
@@ -121,7 +121,7 @@ def _counts_for(c: Cue, no_change: frozenset[int] = frozenset()) -> tuple[float,
     """(helped, worsened) weight of one cue for its intervention's own outcome."""
     w = c.weight * c.link_weight
     status = c.status
-    if status == "neg" and c.polarity == "worsened" and c.sent in no_change:
+    if status == "neg" and c.sent in no_change:
         return 0.0, 0.0  # "not worse, not better"
     if status == "asserted":
         return (w, 0.0) if c.polarity == "helped" else (0.0, w)
@@ -136,10 +136,6 @@ def _counts_for(c: Cue, no_change: frozenset[int] = frozenset()) -> tuple[float,
     return 0.0, 0.0
 
 
-def _no_change_sentences(f: Findings) -> frozenset[int]:
-    return frozenset(c.sent for c in f.cues if c.polarity == "helped" and c.status == "neg")
-
-
 def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
     names: dict[str, str] = {}
     mentions: dict[str, int] = {}
@@ -149,7 +145,7 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
         names.setdefault(m.name, m.kind)
         mentions[m.name] = mentions.get(m.name, 0) + 1
     scores: dict[str, list[float]] = {}
-    no_change = _no_change_sentences(f)
+    no_change = no_change_sentences(f)
     for c in f.cues:
         if c.target is None:
             continue
@@ -205,7 +201,7 @@ def _sentence_chars(doc: Doc, f: Findings, i: int) -> tuple[int, int]:
 
 def _evidence(doc: Doc, f: Findings, outcome: str) -> list[tuple[int, int, str, str | None]]:
     by_sentence: dict[tuple[int, str | None], set[str]] = {}
-    no_change = _no_change_sentences(f)
+    no_change = no_change_sentences(f)
     for c in f.cues:
         if c.target_kind == "exercise" and outcome == "none":
             continue

@@ -18,7 +18,7 @@ WEAK = 0.5  # cues of at most this weight ("enjoyed it", "tired") are also count
 FEATURE_NAMES: tuple[str, ...] = (
     # exercise cues, by polarity and context status (weight x attribution strength)
     *(f"ex_{p}_{s}" for s in STATUSES for p in ("H", "W")),
-    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_W_no_change", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
+    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_X_no_change", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
     # cues in a post that names no intervention at all (a reply in an exercise thread)
     "un_H_asserted", "un_W_asserted", "un_H_neg", "un_W_neg",
     # other treatments
@@ -34,16 +34,22 @@ FEATURE_NAMES: tuple[str, ...] = (
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
 
+def no_change_sentences(f: Findings) -> frozenset[int]:
+    """Sentences that negate both a benefit and a harm ("not worse, not better")."""
+    neg = {(c.sent, c.polarity) for c in f.cues if c.status == "neg"}
+    return frozenset(s for s, p in neg if p == "helped" and (s, "worsened") in neg)
+
+
 def raw_sums(f: Findings) -> dict[str, float]:
     """Weighted cue sums by group, polarity and status (not log-scaled; the rules read these)."""
     sums: dict[str, float] = {}
-    # "not worse, not better": a sentence that negates both is "no change", not a benefit
-    neg_h = {c.sent for c in f.cues if c.polarity == "helped" and c.status == "neg"}
+    # "not worse, not better": a sentence that negates both is "no change", neither a benefit nor a harm
+    unchanged = no_change_sentences(f)
     for c in f.cues:
         pol = "H" if c.polarity == "helped" else "W"
         status = c.status
-        if status == "neg" and pol == "W" and c.sent in neg_h:
-            status = "no_change"
+        if status == "neg" and c.sent in unchanged:
+            pol, status = "X", "no_change"
         if c.link == "topic":
             group, w = "un", c.weight
         elif c.target_kind == "exercise":

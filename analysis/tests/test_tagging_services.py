@@ -150,3 +150,13 @@ def test_the_sweep_queues_missing_stale_and_stuck_tags_but_not_fresh_ones(post_f
     assert PostTag.objects.get(post=current).status == TagStatus.DONE
     assert PostTag.objects.get(post=fresh).queued_at == fresh_queued_at
     assert report.batches == 3  # two missing in one batch of 2, then one stale, then one stuck
+
+
+def test_a_batch_costs_the_same_few_queries_whatever_its_size(post_factory, django_assert_max_num_queries):
+    # Given 50 posts already pending (as queueing leaves them)
+    posts = [post_factory(body=f"{HELPED} ({i})") for i in range(50)]
+    services.tags_mark_pending(post_ids=[p.pk for p in posts])
+    # When one batch tags them all: lock with texts, upsert (plus savepoint/transaction statements)
+    with django_assert_max_num_queries(4):
+        report = services.post_tags_compute(post_ids=[p.pk for p in posts])
+    assert len(report.tagged) == 50
