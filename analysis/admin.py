@@ -2,6 +2,7 @@
 site, where the change is logged, and rewritten by the workers)."""
 
 from django.contrib import admin
+from django.db import models
 
 from analysis.models import PostTag, StudyClaim
 
@@ -13,17 +14,32 @@ class StudyClaimAdmin(admin.ModelAdmin):
     list_editable = ["position"]
     search_fields = ["short_name", "authors", "title", "journal", "doi", "intervention", "summary"]
     prepopulated_fields = {"slug": ["short_name"]}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["short_name", "slug", "position"]}),
-        ("Citation", {"fields": ["authors", "year", "title", "journal", "volume_pages", "doi", "url", "source_note"]}),
-        ("The study", {"fields": ["population", "sample_size", "study_type", "intervention", "interventions"]}),
+        (
+            "Citation",
+            {"fields": ["authors", "year", "title", "journal", "volume_pages", "doi", "url", "source_note"]},
+        ),
+        (
+            "The study",
+            {"fields": ["population", "sample_size", "study_type", "intervention", "interventions"]},
+        ),
         ("The claim", {"fields": ["claimed_effect", "direction", "summary"]}),
     ]
 
 
 @admin.register(PostTag)
 class PostTagAdmin(admin.ModelAdmin):
-    list_display = ["post_id", "status", "outcome", "confidence", "author_outcome", "moderator_outcome", "tagged_at"]
+    list_display = [
+        "post_id",
+        "status",
+        "outcome",
+        "confidence",
+        "author_outcome",
+        "moderator_outcome",
+        "tagged_at",
+    ]
     list_filter = ["status", "outcome", "author_outcome", "moderator_outcome"]
     search_fields = ["=post__id"]
     list_select_related = ["post"]

@@ -31,7 +31,14 @@ def api_index(request):
             "dashboard": absolute(reverse("api:dashboard")),
             "posts": absolute(reverse("api:posts")) + "?outcome=worsened",
             "claims": absolute(reverse("api:claims")),
-            "filters": ["intervention", "condition", "since (YYYY-MM)", "until (YYYY-MM)", "min_confidence", "confirmed"],
+            "filters": [
+                "intervention",
+                "condition",
+                "since (YYYY-MM)",
+                "until (YYYY-MM)",
+                "min_confidence",
+                "confirmed",
+            ],
             "note": export.SELF_SELECTED_NOTE,
         }
     )
@@ -65,7 +72,10 @@ def api_posts(request):
             "pages": page.paginator.num_pages,
             "next": page_url(page.next_page_number()) if page.has_next() else None,
             "previous": page_url(page.previous_page_number()) if page.has_previous() else None,
-            "posts": [export.drill_post_dict(drill_post(row, drill), request.build_absolute_uri) for row in page.object_list],
+            "posts": [
+                export.drill_post_dict(drill_post(row, drill), request.build_absolute_uri)
+                for row in page.object_list
+            ],
         }
     )
 

@@ -35,11 +35,29 @@ MEMBER_NOTE = (
 EXPORT_MAX_POSTS = 10_000
 
 CSV_COLUMNS = [
-    "figure", "unit", "group", "group_label", "n", "outcome", "outcome_label", "count", "percent",
-    "ci95_low", "ci95_high", "author_confirmed", "moderator_labelled", "machine_only",
+    "figure",
+    "unit",
+    "group",
+    "group_label",
+    "n",
+    "outcome",
+    "outcome_label",
+    "count",
+    "percent",
+    "ci95_low",
+    "ci95_high",
+    "author_confirmed",
+    "moderator_labelled",
+    "machine_only",
 ]
 POST_CSV_COLUMNS = [
-    "post_id", "url", "created_at", "thread_title", "outcome", "label_source", "evidence",
+    "post_id",
+    "url",
+    "created_at",
+    "thread_title",
+    "outcome",
+    "label_source",
+    "evidence",
 ]
 
 UrlBuilder = Callable[[str], str]
@@ -107,7 +125,8 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
             "self_selected": SELF_SELECTED_NOTE,
             "too_few_to_say": f"No percentage for fewer than {MIN_POSTS_FOR_SHARE} posts "
             f"(or {MIN_MEMBERS_FOR_SHARE} members); intervals are 95% Wilson score intervals.",
-            "not_counted": "Posts that are hidden, deleted, by members who opted out of research, or whose tag "
+            "not_counted": "Posts that are hidden, deleted, by members who opted out of research, "
+            "or whose tag "
             "is pending or failed are not counted.",
         },
         "pending_tags": dashboard.pending,
@@ -160,7 +179,8 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
                 "rate": agreement.rate,
                 "ci95": [agreement.interval.low, agreement.interval.high] if agreement.interval else None,
                 "per_class": {
-                    c.outcome: {"labelled": c.labelled, "agreed": c.agreed, "rate": c.rate} for c in agreement.per_class
+                    c.outcome: {"labelled": c.labelled, "agreed": c.agreed, "rate": c.rate}
+                    for c in agreement.per_class
                 },
             },
         },
@@ -195,9 +215,20 @@ def _csv_rows(figure: str, dist: Distribution) -> Iterator[list]:
     for share in dist.shares:
         low_high = share.interval_percent or ("", "")
         yield [
-            figure, dist.unit, dist.key, dist.label, dist.n, share.outcome, share.label, share.count,
-            "" if share.percent is None else share.percent, low_high[0], low_high[1],
-            share.author_confirmed, share.moderator_labelled, share.machine_only,
+            figure,
+            dist.unit,
+            dist.key,
+            dist.label,
+            dist.n,
+            share.outcome,
+            share.label,
+            share.count,
+            "" if share.percent is None else share.percent,
+            low_high[0],
+            low_high[1],
+            share.author_confirmed,
+            share.moderator_labelled,
+            share.machine_only,
         ]
 
 
@@ -217,8 +248,20 @@ def dashboard_csv_rows(dashboard: Dashboard) -> Iterator[list]:
         yield from _csv_rows("members_by_intervention", dist)
     for t in dashboard.trajectories:
         yield [
-            "member_trajectory", "members", dashboard.filters.intervention, intervention_label(dashboard.filters.intervention),
-            dashboard.members_overall.n, f"{t.first}->{t.latest}", t.label, t.members, "", "", "", "", "", "",
+            "member_trajectory",
+            "members",
+            dashboard.filters.intervention,
+            intervention_label(dashboard.filters.intervention),
+            dashboard.members_overall.n,
+            f"{t.first}->{t.latest}",
+            t.label,
+            t.members,
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
         ]
 
 
@@ -227,7 +270,8 @@ def drill_title(drill: DrillDown) -> str:
     subject = "exercise" if f.intervention == ALL else intervention_label(f.intervention).lower()
     what = "Members whose latest report says" if drill.members else "Posts reporting that"
     if drill.members and drill.first:
-        return f"Members who first reported {outcome_label(drill.first).lower()}, then {outcome_label(drill.outcome).lower()}: {subject}"
+        first, latest = outcome_label(drill.first).lower(), outcome_label(drill.outcome).lower()
+        return f"Members who first reported {first}, then {latest}: {subject}"
     if drill.outcome == "none":
         return f"{'Members' if drill.members else 'Posts'} reporting no outcome of {subject}"
     if drill.outcome == "mixed":
@@ -260,8 +304,13 @@ def drill_post_dict(post: DrillPost, absolute: UrlBuilder) -> dict:
 def drill_post_csv_row(post: DrillPost, absolute: UrlBuilder) -> list:
     evidence = " | ".join(str(e.get("text") or "") for e in post.evidence)
     return [
-        post.post_id, absolute(reverse("forum:post", args=[post.post_id])), post.created_at.isoformat(),
-        post.thread_title, post.outcome, post.source, evidence,
+        post.post_id,
+        absolute(reverse("forum:post", args=[post.post_id])),
+        post.created_at.isoformat(),
+        post.thread_title,
+        post.outcome,
+        post.source,
+        evidence,
     ]
 
 

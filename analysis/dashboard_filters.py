@@ -39,7 +39,9 @@ class MonthInput(forms.DateInput):
     input_type = "month"
 
     def __init__(self, attrs=None):
-        super().__init__(attrs={"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}", **(attrs or {})}, format=MONTH_FORMAT)
+        super().__init__(
+            attrs={"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}", **(attrs or {})}, format=MONTH_FORMAT
+        )
 
 
 class DashboardFilterForm(forms.Form):
@@ -57,12 +59,17 @@ class DashboardFilterForm(forms.Form):
         label="Condition",
         choices=[("", "All conditions")] + list(CONDITION_LABELS.items()),
     )
-    since = forms.DateField(required=False, label="From month", input_formats=[MONTH_FORMAT], widget=MonthInput())
-    until = forms.DateField(required=False, label="To month", input_formats=[MONTH_FORMAT], widget=MonthInput())
+    since = forms.DateField(
+        required=False, label="From month", input_formats=[MONTH_FORMAT], widget=MonthInput()
+    )
+    until = forms.DateField(
+        required=False, label="To month", input_formats=[MONTH_FORMAT], widget=MonthInput()
+    )
     min_confidence = forms.ChoiceField(
         required=False,
         label="Minimum tag confidence",
-        choices=[("", "Any")] + [(_confidence_value(t), f"{t:.1f} or more") for t in CONFIDENCE_THRESHOLDS[1:]],
+        choices=[("", "Any")]
+        + [(_confidence_value(t), f"{t:.1f} or more") for t in CONFIDENCE_THRESHOLDS[1:]],
         help_text="Tags a person confirmed or corrected always pass.",
     )
     confirmed = forms.BooleanField(
@@ -109,10 +116,14 @@ class DashboardFilterForm(forms.Form):
 class DrillDownForm(DashboardFilterForm):
     outcome = forms.ChoiceField(choices=[(o, OUTCOME_LABELS[o]) for o in OUTCOME_ORDER], label="Outcome")
     first = forms.ChoiceField(
-        required=False, choices=[("", "Any")] + [(o, OUTCOME_LABELS[o]) for o in OUTCOME_ORDER], label="First report"
+        required=False,
+        choices=[("", "Any")] + [(o, OUTCOME_LABELS[o]) for o in OUTCOME_ORDER],
+        label="First report",
     )
     category = forms.IntegerField(required=False, min_value=1, label="Category")
-    view = forms.ChoiceField(required=False, choices=[("", "Posts"), ("posts", "Posts"), ("members", "Members")])
+    view = forms.ChoiceField(
+        required=False, choices=[("", "Posts"), ("posts", "Posts"), ("members", "Members")]
+    )
 
     def drill(self) -> DrillDown:
         data = self.cleaned_data

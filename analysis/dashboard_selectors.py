@@ -19,7 +19,6 @@ from django.utils.safestring import SafeString, mark_safe
 from analysis.dashboard_filters import DashboardFilters, DrillDown
 from analysis.dashboard_vocabulary import (
     ALL,
-    AUTHOR_SCOPE,
     EXERCISES,
     OUTCOME_ORDER,
     TREATMENTS,
@@ -155,7 +154,12 @@ class Distribution:
 
 
 def distribution(
-    *, key: str, label: str, counts: dict[str, list[int]], params: dict[str, str], unit: str = "posts",
+    *,
+    key: str,
+    label: str,
+    counts: dict[str, list[int]],
+    params: dict[str, str],
+    unit: str = "posts",
     selected: bool = False,
 ) -> Distribution:
     """counts: outcome -> [count, author-confirmed, moderator-labelled]; params: the drill-down's filters."""
@@ -166,8 +170,13 @@ def distribution(
         count, author, moderator = counts.get(outcome) or (0, 0, 0)
         shares.append(
             Share(
-                outcome=outcome, count=count, n=n, min_n=min_n, author_confirmed=author,
-                moderator_labelled=moderator, query=urlencode({**params, "outcome": outcome}),
+                outcome=outcome,
+                count=count,
+                n=n,
+                min_n=min_n,
+                author_confirmed=author,
+                moderator_labelled=moderator,
+                query=urlencode({**params, "outcome": outcome}),
             )
         )
     return Distribution(key=key, label=label, shares=tuple(shares), unit=unit, selected=selected)
@@ -322,7 +331,8 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
     # 1. This intervention and condition, by month and category: the overall, monthly and category figures.
     cells = _post_counts(
         _months(base.filter(intervention=filters.intervention, condition=filters.condition), filters),
-        "month", "category_id",
+        "month",
+        "category_id",
     )
     overall: dict[str, list[int]] = {}
     months: dict[date, dict[str, list[int]]] = defaultdict(dict)
@@ -340,15 +350,22 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
         _months(base.filter(intervention=filters.intervention).exclude(condition=ALL), filters), "condition"
     )
     # 4. Category names.
-    names = dict(Category.objects.filter(id__in=list(categories)).values_list("id", "name")) if categories else {}
+    names = (
+        dict(Category.objects.filter(id__in=list(categories)).values_list("id", "name")) if categories else {}
+    )
 
     f = filters
-    overall_d = distribution(key=ALL, label=intervention_label(f.intervention), counts=overall, params=f.params())
+    overall_d = distribution(
+        key=ALL, label=intervention_label(f.intervention), counts=overall, params=f.params()
+    )
     by_intervention = sorted(
         (
             distribution(
-                key=name, label=intervention_label(name), counts=counts,
-                params=f.with_(intervention=name).params(), selected=name == f.intervention,
+                key=name,
+                label=intervention_label(name),
+                counts=counts,
+                params=f.with_(intervention=name).params(),
+                selected=name == f.intervention,
             )
             for (name,), counts in per_intervention.items()
         ),
@@ -357,7 +374,10 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
     by_condition = sorted(
         (
             distribution(
-                key=c, label=condition_label(c), counts=counts, params=f.with_(condition=c).params(),
+                key=c,
+                label=condition_label(c),
+                counts=counts,
+                params=f.with_(condition=c).params(),
                 selected=c == f.condition,
             )
             for (c,), counts in per_condition.items()
@@ -367,7 +387,9 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
     by_category = sorted(
         (
             distribution(
-                key=str(cid), label=names.get(cid, f"Category {cid}"), counts=counts,
+                key=str(cid),
+                label=names.get(cid, f"Category {cid}"),
+                counts=counts,
                 params={**f.params(), "category": str(cid)},
             )
             for cid, counts in categories.items()
@@ -376,7 +398,9 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
     )
     by_month = [
         distribution(
-            key=month.strftime("%Y-%m"), label=month.strftime("%B %Y"), counts=months[month],
+            key=month.strftime("%Y-%m"),
+            label=month.strftime("%B %Y"),
+            counts=months[month],
             params=f.with_(since=month, until=month).params(),
         )
         for month in sorted(months)
@@ -424,6 +448,7 @@ def _member_figures(filters: DashboardFilters):
         counts[0] += row["m"]
         if row["intervention"] == filters.intervention:
             pairs[(row["first_outcome"], row["latest_outcome"])] += row["m"]
+
     def member_params(name: str) -> dict[str, str]:
         params = {**filters.params(), "view": "members"}
         for key in ("since", "until", "intervention"):
@@ -434,8 +459,12 @@ def _member_figures(filters: DashboardFilters):
 
     def member_distribution(name: str) -> Distribution:
         return distribution(
-            key=name, label=intervention_label(name), counts=latest.get(name, {}), params=member_params(name),
-            unit="members", selected=name == filters.intervention,
+            key=name,
+            label=intervention_label(name),
+            counts=latest.get(name, {}),
+            params=member_params(name),
+            unit="members",
+            selected=name == filters.intervention,
         )
 
     overall = member_distribution(filters.intervention)
@@ -445,7 +474,10 @@ def _member_figures(filters: DashboardFilters):
     trajectories = sorted(
         (
             Trajectory(
-                first, last, n, urlencode({**member_params(filters.intervention), "outcome": last, "first": first})
+                first,
+                last,
+                n,
+                urlencode({**member_params(filters.intervention), "outcome": last, "first": first}),
             )
             for (first, last), n in pairs.items()
             if first != last and Outcome.NONE not in (first, last)
@@ -461,7 +493,11 @@ def _claims(by_intervention: list[Distribution], members: list[Distribution]):
     people = {d.key: d for d in members}
     views, unmatched = [], []
     for claim in StudyClaim.objects.order_by("position", "id"):
-        names = [n for n in claim.interventions if isinstance(n, str)] if isinstance(claim.interventions, list) else []
+        names = (
+            [n for n in claim.interventions if isinstance(n, str)]
+            if isinstance(claim.interventions, list)
+            else []
+        )
         if not names:
             unmatched.append(claim)
             continue
@@ -469,9 +505,12 @@ def _claims(by_intervention: list[Distribution], members: list[Distribution]):
             ClaimReports(
                 intervention=name,
                 label=intervention_label(name),
-                posts=posts.get(name) or distribution(key=name, label=intervention_label(name), counts={}, params={}),
+                posts=posts.get(name)
+                or distribution(key=name, label=intervention_label(name), counts={}, params={}),
                 members=people.get(name)
-                or distribution(key=name, label=intervention_label(name), counts={}, params={}, unit="members"),
+                or distribution(
+                    key=name, label=intervention_label(name), counts={}, params={}, unit="members"
+                ),
             )
             for name in names
         )
@@ -497,7 +536,9 @@ def agreement_figure() -> AgreementFigure:
     """
     labelled: dict[str, int] = defaultdict(int)
     agreed: dict[str, int] = defaultdict(int)
-    for machine, author, posts in AgreementRollup.objects.values_list("machine_outcome", "author_outcome", "posts"):
+    for machine, author, posts in AgreementRollup.objects.values_list(
+        "machine_outcome", "author_outcome", "posts"
+    ):
         labelled[author] += posts
         if machine == author:
             agreed[author] += posts
@@ -610,14 +651,18 @@ def drill_down_queryset(drill: DrillDown):
     visible = {"is_deleted": False, "is_hidden": False, "author__research_opt_in": True}
     if drill.members:
         queryset = MemberReport.objects.filter(
-            scope=f.scope, intervention=f.intervention, latest_outcome=drill.outcome,
+            scope=f.scope,
+            intervention=f.intervention,
+            latest_outcome=drill.outcome,
             **{f"latest_post__{k}": v for k, v in visible.items()},
         )
         if drill.first:
             queryset = queryset.filter(first_outcome=drill.first)
         if f.condition != ALL:
             queryset = queryset.filter(user_id__in=_condition_members(f.condition))
-        return queryset.select_related("latest_post__thread", "latest_post__tag").order_by("-latest_at", "-latest_post_id")
+        return queryset.select_related("latest_post__thread", "latest_post__tag").order_by(
+            "-latest_at", "-latest_post_id"
+        )
     queryset = FactRow.objects.filter(
         intervention=f.intervention, outcome=drill.outcome, **{f"post__{k}": v for k, v in visible.items()}
     )

@@ -1,7 +1,7 @@
 """The public dashboards and their read-only API. In config/urls.py:
 
-    path("dashboard/", include("analysis.dashboard_urls")),
-    path("api/", include(api_patterns)),  # from analysis.dashboard_urls import api_patterns
+path("dashboard/", include("analysis.dashboard_urls")),
+path("api/", include(api_patterns)),  # from analysis.dashboard_urls import api_patterns
 """
 
 from django.urls import path

@@ -10,7 +10,6 @@ from django.views.decorators.http import require_safe
 
 from analysis import dashboard_export as export
 from analysis.dashboard_filters import parse_drill_down, parse_filters
-from analysis.dashboard_vocabulary import ALL, intervention_label
 from analysis.dashboard_selectors import (
     DRILL_DOWN_PAGE_SIZE,
     MIN_MEMBERS_FOR_SHARE,
@@ -20,6 +19,7 @@ from analysis.dashboard_selectors import (
     drill_down_rows,
     drill_post,
 )
+from analysis.dashboard_vocabulary import ALL, intervention_label
 
 
 def _csv_response(rows, filename: str) -> HttpResponse:
@@ -90,7 +90,9 @@ def drill_down(request):
             "export_query": request.GET.urlencode(),
             "dashboard_query": drill.filters.querystring(),
             "member_note": export.MEMBER_NOTE,
-            "subject": intervention_label(drill.filters.intervention).lower() if drill.filters.intervention != ALL else "",
+            "subject": intervention_label(drill.filters.intervention).lower()
+            if drill.filters.intervention != ALL
+            else "",
         },
     )
 

@@ -26,12 +26,34 @@ SCOPES: tuple[int, ...] = tuple(range(AUTHOR_SCOPE + 1))
 
 # Canonical intervention names, in the order the filter lists them (docs/labelling.md).
 EXERCISES: tuple[str, ...] = (
-    "walking", "running", "cycling", "pool", "yoga", "tai chi", "pilates", "stretching", "strength", "dance",
-    "physiotherapy", "graded exercise therapy", "gym", "exercise",
+    "walking",
+    "running",
+    "cycling",
+    "pool",
+    "yoga",
+    "tai chi",
+    "pilates",
+    "stretching",
+    "strength",
+    "dance",
+    "physiotherapy",
+    "graded exercise therapy",
+    "gym",
+    "exercise",
 )
 TREATMENTS: tuple[str, ...] = (
-    "pacing", "ldn", "medication", "massage", "diet", "sleep", "supplements", "meditation", "acupuncture",
-    "heat", "cbt", "brain stimulation",
+    "pacing",
+    "ldn",
+    "medication",
+    "massage",
+    "diet",
+    "sleep",
+    "supplements",
+    "meditation",
+    "acupuncture",
+    "heat",
+    "cbt",
+    "brain stimulation",
 )
 _SPECIAL_LABELS = {
     "ldn": "LDN (low-dose naltrexone)",

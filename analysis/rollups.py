@@ -166,17 +166,40 @@ def intervention_outcomes(raw, *, shown: str, person_labelled: bool) -> dict[str
 
 # The columns a contribution is computed from, in this order.
 POST_FIELDS = (
-    "id", "created_at", "is_deleted", "is_hidden", "thread__category_id", "author_id",
-    "author__research_opt_in", "author__conditions", "tag__status", "tag__outcome", "tag__confidence",
-    "tag__interventions", "tag__author_outcome", "tag__moderator_outcome",
+    "id",
+    "created_at",
+    "is_deleted",
+    "is_hidden",
+    "thread__category_id",
+    "author_id",
+    "author__research_opt_in",
+    "author__conditions",
+    "tag__status",
+    "tag__outcome",
+    "tag__confidence",
+    "tag__interventions",
+    "tag__author_outcome",
+    "tag__moderator_outcome",
 )
 
 
 def post_contribution(row: Sequence) -> Contribution | None:
     """The contribution of one post from its POST_FIELDS values, or None when it is not counted."""
     (
-        _post_id, created_at, is_deleted, is_hidden, category_id, author_id, opt_in, conditions, status,
-        machine, confidence, interventions, author_outcome, moderator_outcome,
+        _post_id,
+        created_at,
+        is_deleted,
+        is_hidden,
+        category_id,
+        author_id,
+        opt_in,
+        conditions,
+        status,
+        machine,
+        confidence,
+        interventions,
+        author_outcome,
+        moderator_outcome,
     ) = row
     if is_deleted or is_hidden or author_id is None or not opt_in or status is None:
         return None
@@ -213,7 +236,9 @@ def _contribution_from_record(fact: PostFact, rows: list[tuple]) -> Contribution
     if not fact.counted or not rows:
         return None
     _, author_id, _, _, month, category_id, level, source, created_at = rows[0]
-    agreement = (fact.machine_outcome, fact.author_outcome) if fact.machine_outcome and fact.author_outcome else None
+    agreement = (
+        (fact.machine_outcome, fact.author_outcome) if fact.machine_outcome and fact.author_outcome else None
+    )
     return Contribution(
         author_id=author_id,
         created_at=created_at,
@@ -270,9 +295,7 @@ def member_reports(rows: Iterable[tuple]) -> dict[tuple[int, str], Report]:
     return reports
 
 
-def _member_keys(
-    reports: dict[tuple[int, str], Report], conditions: tuple[str, ...]
-) -> Iterator[MemberKey]:
+def _member_keys(reports: dict[tuple[int, str], Report], conditions: tuple[str, ...]) -> Iterator[MemberKey]:
     for (scope, intervention), report in reports.items():
         for condition in (ALL, *conditions):
             yield (scope, intervention, condition, report.first, report.latest)
@@ -295,8 +318,10 @@ def _increment(model, key_fields: Sequence[str], count_fields: Sequence[str], de
     table = quote(model._meta.db_table)
     keys = [quote(model._meta.get_field(name).column) for name in key_fields]
     counts = [quote(model._meta.get_field(name).column) for name in count_fields]
+    # Only names from the model's own metadata go into the statement; the values are parameters.
+    placeholders = ", ".join(["%s"] * (len(keys) + len(counts)))
     sql = (
-        f"INSERT INTO {table} ({', '.join(keys + counts)}) VALUES ({', '.join(['%s'] * (len(keys) + len(counts)))}) "
+        f"INSERT INTO {table} ({', '.join(keys + counts)}) VALUES ({placeholders}) "  # noqa: S608
         f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
         + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counts)
     )
@@ -367,7 +392,15 @@ def _current_contributions(post_ids: Sequence[int]) -> dict[int, Contribution | 
 
 
 _FACT_ROW_FIELDS = (
-    "post_id", "author_id", "intervention", "outcome", "month", "category_id", "conf_level", "source", "created_at",
+    "post_id",
+    "author_id",
+    "intervention",
+    "outcome",
+    "month",
+    "category_id",
+    "conf_level",
+    "source",
+    "created_at",
 )
 
 
@@ -448,7 +481,14 @@ def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:
 
 _MEMBER_ROW_FIELDS = ("author_id", "post_id", "intervention", "outcome", "conf_level", "source", "created_at")
 _REPORT_FIELDS = (
-    "user_id", "scope", "intervention", "first_outcome", "latest_outcome", "latest_post_id", "latest_at", "posts",
+    "user_id",
+    "scope",
+    "intervention",
+    "first_outcome",
+    "latest_outcome",
+    "latest_post_id",
+    "latest_at",
+    "posts",
 )
 
 
@@ -517,7 +557,11 @@ def _write_members(members: dict[int, tuple[dict, tuple[str, ...]]]) -> None:
         batch_size=1000,
     )
     MemberCondition.objects.bulk_create(
-        [MemberCondition(user_id=uid, condition=c) for uid, (_, conditions) in members.items() for c in conditions],
+        [
+            MemberCondition(user_id=uid, condition=c)
+            for uid, (_, conditions) in members.items()
+            for c in conditions
+        ],
         batch_size=1000,
     )
 
@@ -535,7 +579,16 @@ def rollups_refresh_member(*, user_id: int) -> None:
 
 # --- full rebuild and check ----------------------------------------------------------------------------
 
-ROLLUP_MODELS = (AgreementRollup, MemberRollup, MemberCondition, MemberReport, MemberFact, OutcomeRollup, FactRow, PostFact)
+ROLLUP_MODELS = (
+    AgreementRollup,
+    MemberRollup,
+    MemberCondition,
+    MemberReport,
+    MemberFact,
+    OutcomeRollup,
+    FactRow,
+    PostFact,
+)
 
 
 @dataclass
@@ -567,7 +620,9 @@ def _expected_members(rows_by_author: Iterable[tuple[int, list[tuple]]], conditi
 
 def _fact_rows_by_author(batch_size: int = 20000) -> Iterator[tuple[int, list[tuple]]]:
     current, rows = None, []
-    queryset = FactRow.objects.order_by("author_id", "post_id", "intervention").values_list(*_MEMBER_ROW_FIELDS)
+    queryset = FactRow.objects.order_by("author_id", "post_id", "intervention").values_list(
+        *_MEMBER_ROW_FIELDS
+    )
     for row in queryset.iterator(chunk_size=batch_size):
         if row[0] != current:
             if rows:
@@ -587,7 +642,9 @@ def _conditions_lookup():
         if uid not in cache:
             if len(cache) > 50000:
                 cache.clear()
-            cache.update(User.objects.filter(id__gte=uid).order_by("id").values_list("id", "conditions")[:2000])
+            cache.update(
+                User.objects.filter(id__gte=uid).order_by("id").values_list("id", "conditions")[:2000]
+            )
         return cache.get(uid)
 
     return lookup
@@ -597,28 +654,70 @@ def rollups_rebuild(*, batch_size: int = 2000, progress=None) -> RebuildReport:
     """Throw the rollups away and compute them again from every post (the `rebuild_rollups` command).
 
     One transaction; on PostgreSQL the rollup tables are locked for its duration, so a worker's refresh
-    waits and then applies its difference on top of the rebuilt state.
+    waits and then applies its difference on top of the rebuilt state. The per-post records are written
+    in bulk (COPY on PostgreSQL) and the post rollup is summed by the database from them.
     """
     report = RebuildReport()
     with transaction.atomic():
         _clear_rollups()
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL work_mem = '256MB'")
         deltas = _Deltas()
+        author_conditions: dict[int, tuple[str, ...]] = {}
         for rows in _keyset_post_rows(batch_size):
             report.posts_seen += len(rows)
             counted = [(row[0], c) for row in rows if (c := post_contribution(row)) is not None]
             report.posts_counted += len(counted)
-            PostFact.objects.bulk_create([_fact_for(pid, c) for pid, c in counted], batch_size=1000)
-            FactRow.objects.bulk_create([r for pid, c in counted for r in c.fact_rows(pid)], batch_size=2000)
-            for _, contribution in counted:
-                deltas.add_post(contribution, +1)
-            if len(deltas.outcome) > 200_000:
-                deltas.apply_posts()
+            _insert_rows(
+                PostFact,
+                ["post_id", "counted", "author_id", "conditions", "machine_outcome", "author_outcome"],
+                [
+                    (pid, True, c.author_id, list(c.conditions), *(c.agreement or ("", "")))
+                    for pid, c in counted
+                ],
+            )
+            _insert_rows(
+                FactRow,
+                ["post_id", *_FACT_ROW_FIELDS[1:]],
+                [
+                    (
+                        pid,
+                        c.author_id,
+                        intervention,
+                        outcome,
+                        c.month,
+                        c.category_id,
+                        c.conf_level,
+                        c.source,
+                        c.created_at,
+                    )
+                    for pid, c in counted
+                    for intervention, outcome in c.items
+                ],
+            )
+            for _, c in counted:
+                author_conditions[c.author_id] = c.conditions
+                if c.agreement:
+                    deltas.agreement[c.agreement][0] += 1
             if progress:
                 progress(report.posts_seen)
         deltas.apply_posts()
+        _insert_rows(
+            MemberCondition,
+            ["user_id", "condition"],
+            [
+                (uid, condition)
+                for uid, conditions in sorted(author_conditions.items())
+                for condition in conditions
+            ],
+        )
+        _sum_outcome_rollup()
 
         members: dict[int, tuple[dict, tuple[str, ...]]] = {}
-        for uid, reports, conditions in _expected_members(_fact_rows_by_author(), _conditions_lookup()):
+        for uid, rows in _fact_rows_by_author():
+            reports = member_reports(rows)
+            conditions = author_conditions.get(uid) or (NOT_SHARED,)
             members[uid] = (reports, conditions)
             deltas.add_member(reports, conditions, +1)
             if len(members) >= 5000:
@@ -629,12 +728,100 @@ def rollups_rebuild(*, batch_size: int = 2000, progress=None) -> RebuildReport:
     return report
 
 
-def _flush_members(members: dict, report: RebuildReport) -> None:
-    _write_members(members)
-    MemberFact.objects.bulk_create(
-        [MemberFact(user_id=uid, conditions=list(conditions)) for uid, (_, conditions) in members.items()],
-        batch_size=1000,
+def _insert_rows(model, fields: Sequence[str], rows: list[tuple]) -> None:
+    """Insert plain rows into an empty-keyed table: COPY on PostgreSQL, bulk_create elsewhere."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        model.objects.bulk_create(
+            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=1000
+        )
+        return
+    import json
+
+    from django.db.models import JSONField
+
+    quote = connection.ops.quote_name
+    model_fields = [model._meta.get_field(name) for name in fields]  # names or attnames ("post_id")
+    json_columns = {i for i, f in enumerate(model_fields) if isinstance(f, JSONField)}
+    columns = ", ".join(quote(f.column) for f in model_fields)
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([json.dumps(v) if i in json_columns else v for i, v in enumerate(row)])
+
+
+_SCOPES_SQL = " UNION ALL ".join(f"SELECT {scope} AS scope" for scope in SCOPES)
+
+
+def _sum_outcome_rollup() -> None:
+    """The post rollup summed by the database from the fact rows, for every scope and condition key."""
+    quote = connection.ops.quote_name
+    rollup = quote(OutcomeRollup._meta.db_table)
+    facts = quote(FactRow._meta.db_table)
+    conditions = quote(MemberCondition._meta.db_table)
+    columns = ", ".join(
+        quote(c)
+        for c in [
+            "scope",
+            "intervention",
+            "condition",
+            "month",
+            "category_id",
+            "outcome",
+            "posts",
+            "author_confirmed",
+            "moderator_labelled",
+        ]
     )
+    passes = (
+        f"(s.scope < {AUTHOR_SCOPE} AND f.conf_level >= s.scope) "
+        f"OR (s.scope = {AUTHOR_SCOPE} AND f.source = '{LabelSource.AUTHOR.value}')"
+    )
+    sums = (
+        "COUNT(*), "
+        f"SUM(CASE WHEN f.source = '{LabelSource.AUTHOR.value}' THEN 1 ELSE 0 END), "
+        f"SUM(CASE WHEN f.source = '{LabelSource.MODERATOR.value}' THEN 1 ELSE 0 END)"
+    )
+    condition = f"c.{quote('condition')}"
+    # Table and column names come from the models, the rest are constants of this module.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {rollup} ({columns}) "  # noqa: S608
+            f"SELECT s.scope, f.intervention, %s, f.month, f.category_id, f.outcome, {sums} "
+            f"FROM {facts} f JOIN ({_SCOPES_SQL}) s ON {passes} "
+            "GROUP BY s.scope, f.intervention, f.month, f.category_id, f.outcome",
+            [ALL],
+        )
+        cursor.execute(
+            f"INSERT INTO {rollup} ({columns}) "  # noqa: S608
+            f"SELECT s.scope, f.intervention, {condition}, f.month, f.category_id, f.outcome, {sums} "
+            f"FROM {facts} f JOIN {conditions} c ON c.user_id = f.author_id "
+            f"JOIN ({_SCOPES_SQL}) s ON {passes} "
+            f"GROUP BY s.scope, f.intervention, {condition}, f.month, f.category_id, f.outcome"
+        )
+
+
+def _flush_members(members: dict, report: RebuildReport) -> None:
+    _insert_rows(
+        MemberReport,
+        [
+            "user_id",
+            "scope",
+            "intervention",
+            "first_outcome",
+            "latest_outcome",
+            "latest_post_id",
+            "latest_at",
+            "posts",
+        ],
+        [
+            (uid, scope, intervention, r.first, r.latest, r.latest_post_id, r.latest_at, r.posts)
+            for uid, (reports, _) in members.items()
+            for (scope, intervention), r in reports.items()
+        ],
+    )
+    _insert_rows(MemberFact, ["user_id", "conditions"], [(uid, list(c)) for uid, (_, c) in members.items()])
     report.members_counted += len(members)
     members.clear()
 
@@ -646,7 +833,7 @@ def _clear_rollups() -> None:
             cursor.execute("TRUNCATE " + ", ".join(connection.ops.quote_name(t) for t in tables))
         else:
             for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 - our own tables
 
 
 @dataclass
@@ -669,7 +856,9 @@ def rollups_check(*, limit: int = 20) -> CheckReport:
             expected.add_post(c, +1)
             if c is not None:
                 for intervention, outcome in c.items:
-                    by_author[c.author_id].append((row[0], intervention, outcome, c.conf_level, c.source, c.created_at))
+                    by_author[c.author_id].append(
+                        (row[0], intervention, outcome, c.conf_level, c.source, c.created_at)
+                    )
     for _uid, reports, conditions in _expected_members(sorted(by_author.items()), _conditions_lookup()):
         expected.add_member(reports, conditions, +1)
 
@@ -679,12 +868,24 @@ def rollups_check(*, limit: int = 20) -> CheckReport:
             "outcome",
             expected.outcome,
             OutcomeRollup.objects.values_list(
-                "scope", "intervention", "condition", "month", "category_id", "outcome",
-                "posts", "author_confirmed", "moderator_labelled",
+                "scope",
+                "intervention",
+                "condition",
+                "month",
+                "category_id",
+                "outcome",
+                "posts",
+                "author_confirmed",
+                "moderator_labelled",
             ),
             6,
         ),
-        ("agreement", expected.agreement, AgreementRollup.objects.values_list("machine_outcome", "author_outcome", "posts"), 2),
+        (
+            "agreement",
+            expected.agreement,
+            AgreementRollup.objects.values_list("machine_outcome", "author_outcome", "posts"),
+            2,
+        ),
         (
             "member",
             expected.member,
@@ -699,7 +900,9 @@ def rollups_check(*, limit: int = 20) -> CheckReport:
         wanted = {key: list(counts) for key, counts in wanted.items() if any(counts)}
         for key in sorted(set(stored) | set(wanted), key=str):
             if stored.get(key) != wanted.get(key):
-                report.differences.append(f"{name} {key}: stored {stored.get(key)}, expected {wanted.get(key)}")
+                report.differences.append(
+                    f"{name} {key}: stored {stored.get(key)}, expected {wanted.get(key)}"
+                )
                 if len(report.differences) >= limit:
                     return report
     return report

@@ -26,4 +26,7 @@ def tagger_version() -> str:
 def result_fields(result) -> dict[str, Any]:
     """A TagResult as PostTag's machine fields (JSON-ready)."""
     d = result.to_dict()
-    return {key: d[key] for key in ("outcome", "confidence", "interventions", "symptoms", "evidence", "tagger_version")}
+    return {
+        key: d[key]
+        for key in ("outcome", "confidence", "interventions", "symptoms", "evidence", "tagger_version")
+    }

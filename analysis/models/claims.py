@@ -35,7 +35,9 @@ class StudyClaim(models.Model):
     short_name = models.CharField(
         max_length=120, help_text='How the dashboard names it: "Gerdle et al., PLOS ONE 2016".'
     )
-    authors = models.CharField(max_length=300, blank=True, help_text="As cited; empty when our source names none.")
+    authors = models.CharField(
+        max_length=300, blank=True, help_text="As cited; empty when our source names none."
+    )
     year = models.PositiveSmallIntegerField(null=True, blank=True)
     title = models.CharField(max_length=400, blank=True)
     journal = models.CharField(max_length=200, blank=True)
@@ -52,7 +54,7 @@ class StudyClaim(models.Model):
     study_type = models.CharField(max_length=20, choices=StudyType.choices)
     intervention = models.CharField(max_length=300, help_text="The intervention in the study's own terms.")
     interventions = models.JSONField(
-        default=list, blank=True, help_text="Canonical names it is shown beside, e.g. [\"strength\"]."
+        default=list, blank=True, help_text='Canonical names it is shown beside, e.g. ["strength"].'
     )
     claimed_effect = models.TextField()
     direction = models.CharField(max_length=12, choices=ClaimDirection.choices)

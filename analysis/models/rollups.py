@@ -3,9 +3,9 @@
 Written only by analysis/rollups.py. Each post's current contribution is recorded (PostFact + FactRow),
 so a change is applied as a difference: old contribution out, new one in, in one transaction.
 
-Keys: `scope` folds the two tag filters into one column (0..5: minimum confidence CONFIDENCE_THRESHOLDS[scope],
-6: author-confirmed only); `intervention` "*" is the post-level outcome (exercise overall); `condition` "*"
-counts each post once whatever its writer's conditions.
+Keys: `scope` folds the two tag filters into one column (0..5: minimum confidence
+CONFIDENCE_THRESHOLDS[scope], 6: author-confirmed only); `intervention` "*" is the post-level outcome
+(exercise overall); `condition` "*" counts each post once whatever its writer's conditions.
 """
 
 from django.db import models
@@ -45,9 +45,7 @@ class FactRow(models.Model):
     Also the index behind the drill-down lists.
     """
 
-    post = models.ForeignKey(
-        "forum.Post", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
+    post = models.ForeignKey("forum.Post", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+")
     author_id = models.BigIntegerField()
     intervention = models.CharField(max_length=40)
     outcome = models.CharField(max_length=10)
@@ -91,10 +89,13 @@ class OutcomeRollup(models.Model):
             )
         ]
         # The unique key serves "one intervention, by condition"; this one "one condition, by intervention".
-        indexes = [models.Index(fields=["scope", "condition", "intervention", "month"], name="outcomerollup_cond")]
+        indexes = [
+            models.Index(fields=["scope", "condition", "intervention", "month"], name="outcomerollup_cond")
+        ]
 
     def __str__(self):
-        return f"{self.scope}/{self.intervention}/{self.condition}/{self.month:%Y-%m}/{self.category_id}/{self.outcome}"
+        month = f"{self.month:%Y-%m}"
+        return f"{self.scope}/{self.intervention}/{self.condition}/{month}/{self.category_id}/{self.outcome}"
 
 
 class MemberReport(models.Model):
@@ -175,7 +176,9 @@ class MemberRollup(models.Model):
         indexes = [models.Index(fields=["scope", "condition"], name="memberrollup_cond")]
 
     def __str__(self):
-        return f"{self.scope}/{self.intervention}/{self.condition}: {self.first_outcome}->{self.latest_outcome}"
+        return (
+            f"{self.scope}/{self.intervention}/{self.condition}: {self.first_outcome}->{self.latest_outcome}"
+        )
 
 
 class AgreementRollup(models.Model):

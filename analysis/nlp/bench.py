@@ -23,26 +23,62 @@ _OPENERS = [
     "ME diagnosis in 2019, housebound on bad weeks.",
     "Chronic back pain since a fall at work, so take this with a pinch of salt.",
 ]
-_ACTIVITIES = ["a short walk", "the warm pool", "chair yoga", "ten minutes on the exercise bike", "tai chi",
-               "gentle stretches", "the physio exercises", "a pilates class", "resistance bands", "a slow jog",
-               "the graded exercise programme", "dancing in the kitchen", "the gym"]
-_GOOD = ["my pain eased a little", "I slept better that night", "I had more energy the next morning",
-         "the fog lifted for a few hours", "my mood was noticeably better", "I felt stronger on the stairs",
-         "my back was less stiff", "I felt human again for an afternoon"]
-_BAD = ["I crashed for three days", "I was wiped out by the evening", "the flare lasted a week",
-        "my legs ached for days afterwards", "I spent the weekend in bed", "the payback was brutal",
-        "it made me worse", "I could barely stand the next morning"]
-_CONTEXT = ["My physio says it should help in the long run.", "If you overdo it you will pay for it.",
-            "It used to help, but not so much now.", "Has anyone else found the same thing?",
-            "I did not expect much from it, honestly.", "My daughter has been doing it with me.",
-            "I keep a diary of what I do and how I feel two days later.",
-            "The weather has been awful, which never helps.", "I am trying to pace myself properly this time.",
-            "LDN has taken the edge off the worst of the pain.", "Sleep is still broken most nights.",
-            "My GP thinks I should be doing more, but she does not live in this body."]
-_FILLER = ["We had the grandchildren over at the weekend and the house was chaos.",
-           "Work has been busy and the commute is long.", "The dog needed the vet again this month.",
-           "I have been reading a lot more since I cut my hours.",
-           "Thanks to everyone who replied to my last post, it meant a lot."]
+_ACTIVITIES = [
+    "a short walk",
+    "the warm pool",
+    "chair yoga",
+    "ten minutes on the exercise bike",
+    "tai chi",
+    "gentle stretches",
+    "the physio exercises",
+    "a pilates class",
+    "resistance bands",
+    "a slow jog",
+    "the graded exercise programme",
+    "dancing in the kitchen",
+    "the gym",
+]
+_GOOD = [
+    "my pain eased a little",
+    "I slept better that night",
+    "I had more energy the next morning",
+    "the fog lifted for a few hours",
+    "my mood was noticeably better",
+    "I felt stronger on the stairs",
+    "my back was less stiff",
+    "I felt human again for an afternoon",
+]
+_BAD = [
+    "I crashed for three days",
+    "I was wiped out by the evening",
+    "the flare lasted a week",
+    "my legs ached for days afterwards",
+    "I spent the weekend in bed",
+    "the payback was brutal",
+    "it made me worse",
+    "I could barely stand the next morning",
+]
+_CONTEXT = [
+    "My physio says it should help in the long run.",
+    "If you overdo it you will pay for it.",
+    "It used to help, but not so much now.",
+    "Has anyone else found the same thing?",
+    "I did not expect much from it, honestly.",
+    "My daughter has been doing it with me.",
+    "I keep a diary of what I do and how I feel two days later.",
+    "The weather has been awful, which never helps.",
+    "I am trying to pace myself properly this time.",
+    "LDN has taken the edge off the worst of the pain.",
+    "Sleep is still broken most nights.",
+    "My GP thinks I should be doing more, but she does not live in this body.",
+]
+_FILLER = [
+    "We had the grandchildren over at the weekend and the house was chaos.",
+    "Work has been busy and the commute is long.",
+    "The dog needed the vet again this month.",
+    "I have been reading a lot more since I cut my hours.",
+    "Thanks to everyone who replied to my last post, it meant a lot.",
+]
 
 
 def synthetic_posts(n: int, words: int = 150, seed: int = 1234) -> list[str]:
@@ -135,7 +171,8 @@ def format_result(r: BenchResult) -> str:
         f"full tagger (tag_many, batched): {r.tagger_per_s:8.0f} posts/s",
         f"VADER alone (whole post):        {r.vader_per_s:8.0f} posts/s",
         f"tagger cost / VADER cost:        {r.ratio:8.2f}x   (goal: at most 3x)",
-        f"RSS with the tagger loaded:      {r.rss_loaded_mb:8.0f} MB  (after tagging: {r.rss_end_mb:.0f} MB; goal < 300)",
+        f"RSS with the tagger loaded:      {r.rss_loaded_mb:8.0f} MB  "
+        f"(after tagging: {r.rss_end_mb:.0f} MB; goal < 300)",
         "",
         f"each component on its own (posts/s, first {min(r.posts, COMPONENT_POSTS)} posts):",
     ]

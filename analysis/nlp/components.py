@@ -41,10 +41,35 @@ COMPOSED_WEIGHT = 1.0
 NOT_PRONOUNS = frozenset({"ME", "US"})
 QUOTES = frozenset({'"', "'", "“", "”", "‘", "’", "«", "»"})
 DOUBLE_QUOTES = frozenset({'"', "“", "”", "«", "»"})
-QUESTION_OPENERS = frozenset({
-    "does", "did", "do", "has", "have", "had", "is", "are", "was", "were", "can", "could", "should",
-    "would", "will", "what", "how", "why", "when", "where", "which", "who", "anyone", "anybody", "any",
-})
+QUESTION_OPENERS = frozenset(
+    {
+        "does",
+        "did",
+        "do",
+        "has",
+        "have",
+        "had",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "what",
+        "how",
+        "why",
+        "when",
+        "where",
+        "which",
+        "who",
+        "anyone",
+        "anybody",
+        "any",
+    }
+)
 
 SUBJECT_PRONOUNS = frozenset({"i", "you", "she", "he", "we", "they", "it", "u"})
 
@@ -84,18 +109,47 @@ def _ability_again(doc: Doc, f: Findings) -> list[tuple[int, int]]:
 
 
 OBJECT_PRONOUNS = frozenset({"her", "him", "his", "hers", "herself", "himself"})
-SHORT_SENTENCE = 5
-NEGATED_MENTION_WINDOW = 3  # "haven't tried any yoga": 2 tokens between "not" and "yoga"  # tokens: "Oh great.", "Cheers for that!"
+SHORT_SENTENCE = 5  # tokens: "Oh great.", "Cheers for that!"
+NEGATED_MENTION_WINDOW = 3  # "haven't tried any yoga": 2 tokens between "not" and "yoga"
 # Words that join interventions named together: "stretches + heat pad", "walking and yoga".
 COORDINATORS = frozenset({"+", "and", "&", ",", "plus", "with", "/", "or", "the", "a", "my", "some", "then"})
 
 
-NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-NUMERIC_FILLERS = frozenset({"a", "an", "the", "about", "around", "roughly", "maybe", "like", "its", "my", "her",
-                             "his", "usual", "constant", "solid", "steady", "average", "avg", "of", "nearly",
-                             "almost", "over", "under", "just"})
+NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+        "sixteen seventeen eighteen nineteen twenty".split()
+    )
+}
+NUMERIC_FILLERS = frozenset(
+    {
+        "a",
+        "an",
+        "the",
+        "about",
+        "around",
+        "roughly",
+        "maybe",
+        "like",
+        "its",
+        "my",
+        "her",
+        "his",
+        "usual",
+        "constant",
+        "solid",
+        "steady",
+        "average",
+        "avg",
+        "of",
+        "nearly",
+        "almost",
+        "over",
+        "under",
+        "just",
+    }
+)
 NUMERIC_WINDOW = 10  # tokens between the symptom and "from": "the burning in my foot went from a 5 to a 9"
 
 
@@ -110,7 +164,7 @@ def _number(text: str) -> float | None:
 
 
 def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
-    """"pain went from a 6 to a 3", "body battery went from 60 to 5": a change in a number next to a
+    """ "pain went from a 6 to a 3", "body battery went from 60 to 5": a change in a number next to a
     symptom; its direction and the symptom's valence give the polarity."""
     if not f.symptoms:
         return []
@@ -164,13 +218,42 @@ def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
         _, s_start, name, valence = best
         direction = "up" if y > x else "down"
         # a number on a body part is a pain score: "my back goes from a 6 to a 3"
-        out.append((min(s_start, tok.i), k + 1, COMPOSE[(direction, "bad" if valence == "body" else valence)], name))
+        out.append(
+            (min(s_start, tok.i), k + 1, COMPOSE[(direction, "bad" if valence == "body" else valence)], name)
+        )
     return out
 
 
-PARTICIPLES = frozenset({"been", "done", "gone", "had", "got", "gotten", "felt", "made", "hurt", "left", "lost",
-                         "kept", "spent", "seen", "taken", "given", "run", "swum", "ridden", "never", "already",
-                         "just", "only", "always", "barely", "hardly"})
+PARTICIPLES = frozenset(
+    {
+        "been",
+        "done",
+        "gone",
+        "had",
+        "got",
+        "gotten",
+        "felt",
+        "made",
+        "hurt",
+        "left",
+        "lost",
+        "kept",
+        "spent",
+        "seen",
+        "taken",
+        "given",
+        "run",
+        "swum",
+        "ridden",
+        "never",
+        "already",
+        "just",
+        "only",
+        "always",
+        "barely",
+        "hardly",
+    }
+)
 
 
 def _is_participle(word: str) -> bool:
@@ -180,11 +263,11 @@ def _is_participle(word: str) -> bool:
 # Break combinations the rules ask about (see context.yaml, `breaks`).
 BREAK_SETS = {
     "all": ("contrast", "punctuation", "scope", "subordinate"),  # negation, modal scope
-    "clause": ("contrast", "punctuation"),                       # attribution, person
-    "compose": ("contrast", "punctuation", "subordinate"),       # direction word + symptom
-    "claim": ("contrast", "scope", "subordinate"),               # a claim verb's reach, questions
-    "contrast": ("contrast",),                                   # conditions, claim phrases
-    "punctuation": ("punctuation",),                             # the end of an "if" clause
+    "clause": ("contrast", "punctuation"),  # attribution, person
+    "compose": ("contrast", "punctuation", "subordinate"),  # direction word + symptom
+    "claim": ("contrast", "scope", "subordinate"),  # a claim verb's reach, questions
+    "contrast": ("contrast",),  # conditions, claim phrases
+    "punctuation": ("punctuation",),  # the end of an "if" clause
 }
 
 CONTEXT_TRIGGERS = {
@@ -344,7 +427,9 @@ class OutcomeMatcher:
         else:
             sent_starts, sent_of = [], np.zeros(0, dtype=np.int64)
 
-        grouped: dict[str, list] = {c: [] for c in ("int", "blk", "ana", "sym", "cue", "dir", "ctx", "per", "brk")}
+        grouped: dict[str, list] = {
+            c: [] for c in ("int", "blk", "ana", "sym", "cue", "dir", "ctx", "per", "brk")
+        }
         labels = self.labels
         for match_id, start, end in list(self.norm(doc)) + list(self.orth(doc)):
             category, payload = labels[match_id]
@@ -363,8 +448,13 @@ class OutcomeMatcher:
             np.cumsum(combined[:n], out=prefix[1:])
             breaks[name] = prefix
 
-        f = Findings(n_tokens=n, sent_starts=sent_starts, sent_of=sent_of, breaks=breaks,
-                     norms=doc.to_array("NORM") if n else np.zeros(0, dtype=np.uint64))
+        f = Findings(
+            n_tokens=n,
+            sent_starts=sent_starts,
+            sent_of=sent_of,
+            breaks=breaks,
+            norms=doc.to_array("NORM") if n else np.zeros(0, dtype=np.uint64),
+        )
         blocked = _covered(grouped["blk"])
 
         def keep(spans):
@@ -384,10 +474,14 @@ class OutcomeMatcher:
 
         f.mentions = [Mention(s, e, name, kind, int(sent_of[s])) for s, e, (name, kind) in ints_kept]
         f.lexical_cues = [(s, e, g) for s, e, g in cues_kept]
-        f.symptoms = [(s, e, name, val) for s, e, (name, val) in _longest_first(keep(grouped["sym"]))
-                      if not _overlaps((s, e), int_cover)]
-        f.directions = [(s, e, d) for s, e, d in _longest_first(keep(grouped["dir"]))
-                        if not _overlaps((s, e), int_cover)]
+        f.symptoms = [
+            (s, e, name, val)
+            for s, e, (name, val) in _longest_first(keep(grouped["sym"]))
+            if not _overlaps((s, e), int_cover)
+        ]
+        f.directions = [
+            (s, e, d) for s, e, d in _longest_first(keep(grouped["dir"])) if not _overlaps((s, e), int_cover)
+        ]
         f.anaphora = [(s, e) for s, e, _ in grouped["ana"]]
 
         triggers: dict[str, list[tuple[int, int]]] = {t: [] for t in TRIGGER_NAMES}
@@ -406,7 +500,9 @@ class OutcomeMatcher:
                 continue  # "the physio exercises" is an intervention, not a person
             persons.append((start, end, person))
         f.persons = persons
-        f.object_pronoun = {a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"}
+        f.object_pronoun = {
+            a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"
+        }
         f.has_carer = any(p == "carer" for _, _, p in persons)
 
         for i, s0 in enumerate(sent_starts):
@@ -459,7 +555,9 @@ class OutcomeContext:
         # sarcasm marker, a question phrase or a pseudo-negation is not ("oh brilliant", "does it help",
         # "never had less energy").
         keep = ("sarcasm", "question", "neg_pseudo", "hyp_pseudo")
-        t = {k: (v if k in keep else [s for s in v if not _overlaps(s, cover)]) for k, v in f.triggers.items()}
+        t = {
+            k: (v if k in keep else [s for s in v if not _overlaps(s, cover)]) for k, v in f.triggers.items()
+        }
         pseudo_neg = _covered(t["neg_pseudo"])
         pseudo_hyp = _covered(t["hyp_pseudo"])
         # one negation trigger per place: "hasn't once" is "not" and "not once", not two negations
@@ -470,7 +568,10 @@ class OutcomeContext:
         t["neg_post"] = [s for s in t["neg_post"] if not _overlaps(s, pseudo_neg)]
         for key in ("hyp_modal", "hyp_near", "hyp_cond"):
             t[key] = [s for s in t[key] if not _overlaps(s, pseudo_hyp)]
-        time_marks = sorted([(s, e, "hist") for s, e in t["hist"]] + [(s, e, "current") for s, e in t["current"]])
+        f.negations = t["neg_pre"]
+        time_marks = sorted(
+            [(s, e, "hist") for s, e in t["hist"]] + [(s, e, "current") for s, e in t["current"]]
+        )
         # a sarcasm marker colours its own sentence, and a neighbouring one when it stands alone
         # ("Oh great. Another walk that really helped.", "Really helped. Not!")
         sarcasm_sents: set[int] = set()
@@ -487,8 +588,11 @@ class OutcomeContext:
     # -- composition ----------------------------------------------------------------------------------
 
     def _compose(self, doc: Doc, f: Findings) -> list[Cue]:
-        before_w, after_w, absent_w = (self.comp["before_window"], self.comp["after_window"],
-                                       self.comp["absent_window"])
+        before_w, after_w, absent_w = (
+            self.comp["before_window"],
+            self.comp["after_window"],
+            self.comp["absent_window"],
+        )
         composed: dict[tuple[int, int], dict] = {}  # direction span -> cue under construction
         paired_symptoms: set[tuple[int, int]] = set()
         # symptoms first, body parts after: in "my back aches less", "aches" is the symptom "less" goes
@@ -533,8 +637,13 @@ class OutcomeContext:
                 entry = None
             if entry is None:
                 entry = composed[(d_start, d_end)] = {
-                    "start": d_start, "end": d_end, "polarity": polarity, "symptoms": [], "rank": rank,
-                    "core": [(d_start, d_end)]}
+                    "start": d_start,
+                    "end": d_end,
+                    "polarity": polarity,
+                    "symptoms": [],
+                    "rank": rank,
+                    "core": [(d_start, d_end)],
+                }
             entry["core"].append((s_start, s_end))
             if valence != "body":
                 paired_symptoms.add((s_start, s_end))
@@ -545,12 +654,28 @@ class OutcomeContext:
 
         candidates = []  # (start, end, priority, cue)
         for (d_start, _), e in composed.items():
-            cue = Cue(e["start"], e["end"], e["polarity"], COMPOSED_WEIGHT, tuple(e["symptoms"]), True,
-                      int(f.sent_of[e["start"]]), anchor=d_start, core=tuple(e["core"]))
+            cue = Cue(
+                e["start"],
+                e["end"],
+                e["polarity"],
+                COMPOSED_WEIGHT,
+                tuple(e["symptoms"]),
+                True,
+                int(f.sent_of[e["start"]]),
+                anchor=d_start,
+                core=tuple(e["core"]),
+            )
             candidates.append((e["start"], e["end"], 0, cue))
         for start, end, polarity, symptom in _numeric_changes(doc, f):
-            cue = Cue(start, end, polarity, COMPOSED_WEIGHT, (symptom,) if symptom != "general" else (), True,
-                      int(f.sent_of[start]))
+            cue = Cue(
+                start,
+                end,
+                polarity,
+                COMPOSED_WEIGHT,
+                (symptom,) if symptom != "general" else (),
+                True,
+                int(f.sent_of[start]),
+            )
             candidates.append((start, end, 0, cue))
         for start, end in _ability_again(doc, f):
             cue = Cue(start, end, "helped", ABILITY_AGAIN_WEIGHT, ("function",), True, int(f.sent_of[start]))
@@ -558,6 +683,7 @@ class OutcomeContext:
         for start, end, g in f.lexical_cues:
             group = self.groups[g]
             cue = Cue(start, end, group.polarity, group.weight, group.symptoms, False, int(f.sent_of[start]))
+            cue.denied = group.negated
             candidates.append((start, end, 1, cue))
         # Longest wins; on equal length a composition wins over a lexicon phrase.
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -584,12 +710,25 @@ class OutcomeContext:
 
         # negation: "didn't help", "never made me feel better", "helped nothing"; two negations in the
         # same scope cancel ("I can't say it didn't help"); "not once did I ..." reaches the whole clause
-        negations = sum(1 for a, b in t["neg_pre"]
-                        if s0 <= a and b <= cs and cs - b <= self.neg_window and not f.broken("all", b, cs))
-        negations += sum(1 for a, b in t["neg_sentence"] if s0 <= a and b <= cs and not f.broken("claim", b, cs))
-        negations += sum(1 for a, b in t["neg_post"]
-                         if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a))
-        cue.negated = negations % 2 == 1
+        # "can't get round the supermarket on foot without crashing": "without" reaches back further
+        window = self.neg_window * 2 if doc[cue.start].norm_ == "without" else self.neg_window
+        negations = sum(
+            1
+            for a, b in t["neg_pre"]
+            if s0 <= a and b <= cs and cs - b <= window and not f.broken("all", b, cs)
+        )
+        negations += sum(
+            1 for a, b in t["neg_sentence"] if s0 <= a and b <= cs and not f.broken("claim", b, cs)
+        )
+        negations += sum(
+            1
+            for a, b in t["neg_post"]
+            if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a)
+        )
+        cue.negated = (negations % 2 == 1) != cue.denied  # "didn't do nothing for me" is a benefit
+        if cue.negated and cue.polarity == "helped" and doc[cue.start].norm_ == "without":
+            # "I can't walk without pain", "can't exercise without crashing": a harm, stated twice negatively
+            cue.polarity, cue.negated = "worsened", False
 
         # time: the last time marker before the cue in its sentence; else a past marker in the previous
         # sentence carries over unless this sentence brings the story to the present
@@ -681,8 +820,13 @@ class OutcomeContext:
         if cue.polarity == "helped":
             if cue.sent in sarcasm_sents:
                 cue.sarcasm = True
-            elif (quoted and cue.start > 0 and ce < len(doc) and doc[cue.start - 1].text in QUOTES
-                  and doc[ce].text in QUOTES):
+            elif (
+                quoted
+                and cue.start > 0
+                and ce < len(doc)
+                and doc[cue.start - 1].text in QUOTES
+                and doc[ce].text in QUOTES
+            ):
                 cue.sarcasm = True
 
     def _person(self, f: Findings, cue: Cue, s0: int, s1: int) -> str:
@@ -729,16 +873,28 @@ class OutcomeAttribution:
         if f is None or not f.cues:
             return doc
         # "not exercising at all", "haven't tried any yoga": nothing is reported about what was not done
-        negators = f.triggers.get("neg_pre", ())
-        done = [m for m in f.mentions if not any(
-            b <= m.start and m.start - b <= NEGATED_MENTION_WINDOW and f.sent_of[a] == m.sent
-            and not f.broken("all", b, m.start) for a, b in negators)]
+        negators = f.negations if f.negations is not None else f.triggers.get("neg_pre", ())
+        # ("I can't exercise without crashing" is not that: it was tried, and it fails)
+        done = [
+            m
+            for m in f.mentions
+            if not any(
+                b <= m.start
+                and m.start - b <= NEGATED_MENTION_WINDOW
+                and f.sent_of[a] == m.sent
+                and not f.broken("all", b, m.start)
+                and not (a > 0 and doc[a - 1].norm_ in ("can", "could"))
+                for a, b in negators
+            )
+        ]
         mentions = done
         exercise = [m for m in mentions if m.kind == "exercise"]
         for cue in f.cues:
             target, link = self._attribute(f, cue, mentions)
             if target is None:
-                if not f.mentions:  # the forum is about exercise: a post that names nothing is about its thread
+                if (
+                    not f.mentions
+                ):  # the forum is about exercise: a post that names nothing is about its thread
                     cue.target, cue.target_kind, cue.link = "exercise", "exercise", "topic"
                 continue
             group = [target]
@@ -811,10 +967,10 @@ class OutcomeAttribution:
             active = [m for m in earlier if m.kind != "treatment"]
             if active and cue.sent - active[-1].sent <= 2:
                 return active[-1], "carried"
-            if cue.sent - last.sent <= 2:
+            if cue.sent - last.sent <= (2 if not active else 1):
                 return last, "carried"
         later = [m for m in mentions if m.start >= cue.end and m.sent == cue.sent + 1]
-        if later:
+        if later and (later[0].kind != "treatment" or not earlier):
             return later[0], "next"
         if earlier:
             # far from any mention: the exercise the post is mostly about
@@ -864,6 +1020,49 @@ class OutcomeSentiment:
         for cue in f.cues:
             cue.vader = f.sentiment.get(cue.sent, 0.0)
         return doc
+
+
+# ---------------------------------------------------------------------------------------------------------
+# TextCategorizer (only when the committed decision model reads it)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@Language.factory("outcome_textcat", default_config={"textcat_dir": ""})
+def make_outcome_textcat(nlp: Language, name: str, textcat_dir: str):
+    return OutcomeTextcat(nlp, textcat_dir)
+
+
+class OutcomeTextcat:
+    """spaCy's TextCategorizer (bag of words and bigrams, resources/textcat/), skipping empty docs, on
+    which its model fails; its class probabilities are one input of the decision model."""
+
+    def __init__(self, nlp: Language, textcat_dir: str):
+        from spacy.pipeline.textcat import TextCategorizer  # noqa: F401  (registers "textcat")
+
+        from .resources import TEXTCAT_CONFIG
+
+        self.textcat = nlp.create_pipe("textcat", name="textcat", config=TEXTCAT_CONFIG)
+        self.textcat.from_disk(textcat_dir, exclude=["vocab"])
+
+    def __call__(self, doc: Doc) -> Doc:
+        return self.textcat(doc) if len(doc) else doc
+
+    def pipe(self, docs, batch_size: int = 128):
+        batch = []
+        for doc in docs:
+            batch.append(doc)
+            if len(batch) >= batch_size:
+                yield from self._run(batch)
+                batch = []
+        if batch:
+            yield from self._run(batch)
+
+    def _run(self, batch):
+        nonempty = [d for d in batch if len(d)]
+        if nonempty:
+            for _ in self.textcat.pipe(nonempty, batch_size=len(nonempty)):
+                pass
+        return batch
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -15,16 +15,16 @@ from spacy.tokens import Doc
 
 from .features import FEATURE_NAMES, feature_vector, no_change_sentences
 from .findings import Cue, Findings
-from .resources import OUTCOMES, SYMPTOMS, Resources, ResourceError
+from .resources import OUTCOMES, SYMPTOMS, ResourceError, Resources
 
 # Rule weights: how much a cue of each context status counts towards helped / worsened.
-RULE_THRESHOLD = 0.5     # a side needs this much reported evidence to count
-RULE_MIXED_RATIO = 0.1   # both sides count, but one is under a tenth of the other: the larger wins
-HIST_WEIGHT = 0.7        # "it used to help": past experience is still the writer's own
-HIST_HARM_WEIGHT = 0.3   # "my pain had been getting worse" is more often the story before the exercise
-NEGATED_HARM = 0.5       # "no crash this time" is a (weaker) benefit
+RULE_THRESHOLD = 0.5  # a side needs this much reported evidence to count
+RULE_MIXED_RATIO = 0.1  # both sides count, but one is under a tenth of the other: the larger wins
+HIST_WEIGHT = 0.7  # "it used to help": past experience is still the writer's own
+HIST_HARM_WEIGHT = 0.3  # "my pain had been getting worse" is more often the story before the exercise
+NEGATED_HARM = 0.8  # "haven't had a flare since October" is a benefit
 SARCASTIC_BENEFIT = 0.6  # "oh yes, it *really* helped" is a harm
-UNNAMED = 0.6            # a cue in a post that names no intervention at all (a reply in an exercise thread)
+UNNAMED = 0.6  # a cue in a post that names no intervention at all (a reply in an exercise thread)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -33,12 +33,17 @@ def _softmax(z: np.ndarray) -> np.ndarray:
     return e / e.sum()
 
 
+TEXTCAT_FEATURES = tuple(f"textcat_{o}" for o in OUTCOMES)
+
+
 class LogisticModel:
     def __init__(self, spec: dict):
-        if tuple(spec["features"]) != FEATURE_NAMES:
+        features = tuple(spec["features"])
+        self.uses_textcat = features == FEATURE_NAMES + TEXTCAT_FEATURES
+        if features != FEATURE_NAMES and not self.uses_textcat:
             raise ResourceError(
                 "decision_model.json was trained on other features than features.FEATURE_NAMES; "
-                "retrain with `python -m analysis.nlp.train`"
+                "retrain with `python -m analysis.nlp.train --write`"
             )
         self.mean = np.asarray(spec["mean"], dtype=np.float64)
         self.scale = np.asarray(spec["scale"], dtype=np.float64)
@@ -52,10 +57,19 @@ class LogisticModel:
 
 def rule_scores(sums: dict[str, float]) -> tuple[float, float]:
     g = sums.get
-    helped = (g("ex_H_asserted", 0.0) + HIST_WEIGHT * g("ex_H_hist", 0.0) + NEGATED_HARM * g("ex_W_neg", 0.0)
-              + g("ex_W_ceased", 0.0) + UNNAMED * g("un_H_asserted", 0.0))
-    worsened = (g("ex_W_asserted", 0.0) + HIST_HARM_WEIGHT * g("ex_W_hist", 0.0)
-                + SARCASTIC_BENEFIT * g("ex_H_sarcasm", 0.0) + UNNAMED * g("un_W_asserted", 0.0))
+    helped = (
+        g("ex_H_asserted", 0.0)
+        + HIST_WEIGHT * g("ex_H_hist", 0.0)
+        + NEGATED_HARM * g("ex_W_neg", 0.0)
+        + g("ex_W_ceased", 0.0)
+        + UNNAMED * g("un_H_asserted", 0.0)
+    )
+    worsened = (
+        g("ex_W_asserted", 0.0)
+        + HIST_HARM_WEIGHT * g("ex_W_hist", 0.0)
+        + SARCASTIC_BENEFIT * g("ex_H_sarcasm", 0.0)
+        + UNNAMED * g("un_W_asserted", 0.0)
+    )
     return helped, worsened
 
 
@@ -75,12 +89,14 @@ def rule_proba(sums: dict[str, float]) -> np.ndarray:
     """Rough class probabilities from the rule scores, so rules can also rank tags for review."""
     h, w = rule_scores(sums)
     t = RULE_THRESHOLD
-    logits = np.array([
-        2.0 * (h - t) - 1.0 * w,
-        2.0 * (w - t) - 1.0 * h,
-        3.0 * (min(h, w) - t),
-        1.0 - 2.0 * max(h, w),
-    ])
+    logits = np.array(
+        [
+            2.0 * (h - t) - 1.0 * w,
+            2.0 * (w - t) - 1.0 * h,
+            3.0 * (min(h, w) - t),
+            1.0 - 2.0 * max(h, w),
+        ]
+    )
     p = _softmax(logits)
     # make the rule's own choice the argmax even where the smooth scores disagree near a threshold
     choice = OUTCOMES.index(outcome_from_scores(h, w))
@@ -102,12 +118,23 @@ class Decider:
     def decide(self, doc: Doc, f: Findings) -> None:
         x, sums = feature_vector(f)
         f.features = dict(zip(FEATURE_NAMES, x.tolist(), strict=True))
-        proba = self.model.proba(x) if self.model is not None else rule_proba(sums)
+        if self.model is None:
+            proba = rule_proba(sums)
+        else:
+            if self.model.uses_textcat:
+                cats = doc.cats or {}
+                x = np.concatenate([x, [cats.get(o, 0.0) for o in OUTCOMES]])
+            proba = self.model.proba(x)
         k = int(proba.argmax())
-        outcome = OUTCOMES[k]
+        outcome, confidence = OUTCOMES[k], float(proba[k])
+        if outcome != "none" and not any(c.target_kind == "exercise" for c in f.cues):
+            # no outcome of exercise was found in the words at all: the model is guessing from the post's
+            # shape and vocabulary; say none, with the model's (low) belief in none as the confidence, so
+            # the tag goes to the review queue instead of showing an outcome with no evidence
+            outcome, confidence = "none", float(proba[OUTCOMES.index("none")])
         f.decision = {
             "outcome": outcome,
-            "confidence": float(proba[k]),
+            "confidence": confidence,
             "probabilities": dict(zip(OUTCOMES, (float(p) for p in proba), strict=True)),
             "method": self.method,
             "rule_outcome": outcome_from_scores(*rule_scores(sums)),
@@ -165,6 +192,8 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
     if outcome == "none":
         for n in exercise:
             result[n] = "none"
+    elif len(exercise) == 1:
+        result[exercise[0]] = outcome  # the post is about this one exercise
     elif exercise and all(result[n] == "none" for n in exercise):
         main = max(exercise, key=lambda n: (sum(scores.get(n, (0.0, 0.0))), mentions[n]))
         result[main] = outcome
@@ -178,8 +207,9 @@ def _symptoms(f: Findings, outcome: str) -> list[str]:
     found: set[str] = set()
     sents: set[int] = set()
     for c in f.cues:
-        if c.target_kind == "exercise" and (c.reported or c.status == "sarcasm" or
-                                            (c.status == "neg" and c.polarity == "worsened")):
+        if c.target_kind == "exercise" and (
+            c.reported or c.status == "sarcasm" or (c.status == "neg" and c.polarity == "worsened")
+        ):
             found.update(c.symptoms)
             sents.add(c.sent)
     for start, _end, name, _valence in f.symptoms:

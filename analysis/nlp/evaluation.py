@@ -75,8 +75,12 @@ def load_seed(directory: Path = SEED_DIR) -> list[Item]:
             label = post.get("label")
             if not label or not isinstance(post.get("body"), str):
                 continue
-            items.append(_item({**label, "id": f"{path.stem}:{post.get('key')}", "text": post["body"]},
-                               f"{path.name}:{post.get('key')}"))
+            items.append(
+                _item(
+                    {**label, "id": f"{path.stem}:{post.get('key')}", "text": post["body"]},
+                    f"{path.name}:{post.get('key')}",
+                )
+            )
     return items
 
 
@@ -145,8 +149,9 @@ def intervention_scores(items: Sequence[Item], predicted: Sequence[dict[str, str
     return (correct / total if total else 0.0), total, {k: (v[0], v[1]) for k, v in per.items()}
 
 
-def make_report(name: str, items: Sequence[Item], outcomes: Sequence[str],
-                interventions: Sequence[dict[str, str]]) -> Report:
+def make_report(
+    name: str, items: Sequence[Item], outcomes: Sequence[str], interventions: Sequence[dict[str, str]]
+) -> Report:
     per_class, macro, accuracy, confusion = classification([i.outcome for i in items], outcomes)
     acc, total, per = intervention_scores(items, interventions)
     return Report(name, len(items), per_class, macro, accuracy, confusion, acc, total, per)
@@ -166,7 +171,9 @@ def vader_baseline(items: Sequence[Item]) -> Report:
     vader = SentimentIntensityAnalyzer()
     outcomes = [vader_outcome(vader.polarity_scores(i.text)["compound"]) for i in items]
     # VADER cannot tell interventions apart: every gold intervention gets the post's VADER outcome
-    inters = [{str(x["name"]).lower(): o for x in i.interventions} for i, o in zip(items, outcomes, strict=True)]
+    inters = [
+        {str(x["name"]).lower(): o for x in i.interventions} for i, o in zip(items, outcomes, strict=True)
+    ]
     return make_report("VADER-only baseline", items, outcomes, inters)
 
 
@@ -183,10 +190,16 @@ def tagger_report(items: Sequence[Item], tagger, name: str = "tagger") -> tuple[
 
 
 def format_report(r: Report, labels: Sequence[str] = OUTCOMES) -> str:
-    lines = [f"== {r.name}: {r.n} posts", "", f"{'class':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}"]
+    lines = [
+        f"== {r.name}: {r.n} posts",
+        "",
+        f"{'class':<10} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}",
+    ]
     for label in labels:
         c = r.per_class[label]
-        lines.append(f"{label:<10} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>8d}")
+        lines.append(
+            f"{label:<10} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>8d}"
+        )
     lines.append(f"{'macro-F1':<10} {r.macro_f1:>32.3f}")
     lines.append(f"{'accuracy':<10} {r.accuracy:>32.3f}")
     lines.append("")
@@ -195,8 +208,10 @@ def format_report(r: Report, labels: Sequence[str] = OUTCOMES) -> str:
     for label, row in zip(labels, r.confusion, strict=True):
         lines.append(f"{label:<10}" + "".join(f"{v:>10d}" for v in row))
     lines.append("")
-    lines.append(f"per-intervention outcome accuracy: {r.intervention_accuracy:.3f} "
-                 f"({sum(c for c, _ in r.per_intervention.values())}/{r.intervention_total})")
+    lines.append(
+        f"per-intervention outcome accuracy: {r.intervention_accuracy:.3f} "
+        f"({sum(c for c, _ in r.per_intervention.values())}/{r.intervention_total})"
+    )
     for name, (c, t) in sorted(r.per_intervention.items(), key=lambda kv: (-kv[1][1], kv[0])):
         lines.append(f"  {name:<26} {c / t:>6.3f}  ({c}/{t})")
     return "\n".join(lines)
@@ -207,5 +222,7 @@ def format_comparison(reports: Iterable[Report]) -> str:
     lines = [f"{'':<22}" + "".join(f"{r.name[:22]:>24}" for r in reports)]
     lines.append(f"{'macro-F1':<22}" + "".join(f"{r.macro_f1:>24.3f}" for r in reports))
     lines.append(f"{'accuracy':<22}" + "".join(f"{r.accuracy:>24.3f}" for r in reports))
-    lines.append(f"{'intervention accuracy':<22}" + "".join(f"{r.intervention_accuracy:>24.3f}" for r in reports))
+    lines.append(
+        f"{'intervention accuracy':<22}" + "".join(f"{r.intervention_accuracy:>24.3f}" for r in reports)
+    )
     return "\n".join(lines)

@@ -18,18 +18,41 @@ WEAK = 0.5  # cues of at most this weight ("enjoyed it", "tired") are also count
 FEATURE_NAMES: tuple[str, ...] = (
     # exercise cues, by polarity and context status (weight x attribution strength)
     *(f"ex_{p}_{s}" for s in STATUSES for p in ("H", "W")),
-    "ex_H_sarcasm", "ex_H_ceased", "ex_W_ceased", "ex_X_no_change", "ex_H_conditional", "ex_W_conditional", "ex_carer", "ex_H_weak", "ex_W_weak",
+    "ex_H_sarcasm",
+    "ex_H_ceased",
+    "ex_W_ceased",
+    "ex_X_no_change",
+    "ex_H_conditional",
+    "ex_W_conditional",
+    "ex_carer",
+    "ex_H_weak",
+    "ex_W_weak",
     # cues in a post that names no intervention at all (a reply in an exercise thread)
-    "un_H_asserted", "un_W_asserted", "un_H_neg", "un_W_neg",
+    "un_H_asserted",
+    "un_W_asserted",
+    "un_H_neg",
+    "un_W_neg",
     # other treatments
-    "tr_H_asserted", "tr_W_asserted",
+    "tr_H_asserted",
+    "tr_W_asserted",
     # combinations
-    "ex_both_now", "ex_helped_then_worse", "ex_max_H", "ex_max_W",
+    "ex_both_now",
+    "ex_helped_then_worse",
+    "ex_max_H",
+    "ex_max_W",
     # VADER on the sentences that matter
-    "vader_ex_mean", "vader_ex_min", "vader_ex_max",
+    "vader_ex_mean",
+    "vader_ex_min",
+    "vader_ex_max",
     # shape of the post
-    "n_ex_mentions", "n_tr_mentions", "question_share", "first_person_rate", "second_person_rate",
-    "claim_markers", "log_tokens", "has_carer",
+    "n_ex_mentions",
+    "n_tr_mentions",
+    "question_share",
+    "first_person_rate",
+    "second_person_rate",
+    "claim_markers",
+    "log_tokens",
+    "has_carer",
 )
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -86,10 +109,16 @@ def feature_vector(f: Findings) -> tuple[np.ndarray, dict[str, float]]:
     put("ex_max_W", sums.get("ex_max_W", 0.0))
     h_now, w_now = sums.get("ex_H_asserted", 0.0), sums.get("ex_W_asserted", 0.0)
     put("ex_both_now", math.log1p(min(h_now, w_now)))
-    put("ex_helped_then_worse", math.log1p(min(sums.get("ex_H_hist", 0.0) + sums.get("ex_H_ceased", 0.0), w_now)))
+    put(
+        "ex_helped_then_worse",
+        math.log1p(min(sums.get("ex_H_hist", 0.0) + sums.get("ex_H_ceased", 0.0), w_now)),
+    )
 
-    reported = [f.sentiment[c.sent] for c in f.cues
-                if c.target_kind == "exercise" and c.reported and c.sent in f.sentiment]
+    reported = [
+        f.sentiment[c.sent]
+        for c in f.cues
+        if c.target_kind == "exercise" and c.reported and c.sent in f.sentiment
+    ]
     if reported:
         put("vader_ex_mean", float(np.mean(reported)))
         put("vader_ex_min", min(reported))
@@ -101,7 +130,10 @@ def feature_vector(f: Findings) -> tuple[np.ndarray, dict[str, float]]:
     put("question_share", len(f.question_sents) / n_sents)
     put("first_person_rate", 10 * sum(1 for p in f.persons if p[2] == "first") / n_tokens)
     put("second_person_rate", 10 * sum(1 for p in f.persons if p[2] == "second") / n_tokens)
-    put("claim_markers", math.log1p(len(f.triggers.get("claim_phrase", ())) + len(f.triggers.get("claim_verb", ()))))
+    put(
+        "claim_markers",
+        math.log1p(len(f.triggers.get("claim_phrase", ())) + len(f.triggers.get("claim_verb", ()))),
+    )
     put("log_tokens", math.log1p(f.n_tokens) / 5)
     put("has_carer", 1.0 if f.has_carer else 0.0)
     return x, sums

@@ -13,13 +13,13 @@ import numpy as np
 
 # How much a cue counts, by how it was tied to an intervention.
 LINK_WEIGHTS = {
-    "clause": 1.0,     # same clause: "walking eases my pain"
+    "clause": 1.0,  # same clause: "walking eases my pain"
     "sentence": 0.85,  # same sentence, another clause: "after a walk, I feel human again"
-    "anaphora": 0.8,   # "it", "this", "the class" carrying the last one mentioned
-    "carried": 0.7,    # no pointer, but an intervention was named in the last two sentences
-    "next": 0.4,       # named in the next sentence: "Felt brilliant. Swimming is my thing now."
-    "far": 0.6,        # named earlier in the post (a story about one programme, told over paragraphs)
-    "topic": 0.6,      # the post names nothing: a reply in an exercise thread ("Crashed at week two. Never again.")
+    "anaphora": 0.8,  # "it", "this", "the class" carrying the last one mentioned
+    "carried": 0.7,  # no pointer, but an intervention was named in the last two sentences
+    "next": 0.4,  # named in the next sentence: "Felt brilliant. Swimming is my thing now."
+    "far": 0.6,  # named earlier in the post (a story about one programme, told over paragraphs)
+    "topic": 0.6,  # the post names nothing: a reply in an exercise thread ("Crashed at week two.")
     "none": 0.0,
 }
 
@@ -60,6 +60,7 @@ class Cue:
     also: tuple[str, ...] = ()  # other interventions named together with the target
     # where negation and modals are looked for (the verb of "my legs don't cramp"), and the words that are
     # the cue itself (not the words between a symptom and its direction word)
+    denied: bool = False  # the phrase itself denies the outcome ("does nothing for me")
     anchor: int = -1
     core: tuple[tuple[int, int], ...] = ()
     link: str = "none"
@@ -98,10 +99,10 @@ class Cue:
 @dataclass(slots=True)
 class Findings:
     n_tokens: int
-    sent_starts: list[int]          # token index where each sentence starts
-    sent_of: np.ndarray             # token index -> sentence index
-    breaks: dict[str, np.ndarray]   # prefix sums of break tokens, by combination of break classes
-    norms: np.ndarray               # token NORM hashes
+    sent_starts: list[int]  # token index where each sentence starts
+    sent_of: np.ndarray  # token index -> sentence index
+    breaks: dict[str, np.ndarray]  # prefix sums of break tokens, by combination of break classes
+    norms: np.ndarray  # token NORM hashes
     mentions: list[Mention] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     # raw matches, before the context component composes and resolves them
@@ -109,6 +110,7 @@ class Findings:
     directions: list[tuple[int, int, str]] = field(default_factory=list)
     symptoms: list[tuple[int, int, str, str]] = field(default_factory=list)  # start, end, name, bad|good
     triggers: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    negations: list[tuple[int, int]] | None = None  # negation triggers left after pseudo-negations
     persons: list[tuple[int, int, str]] = field(default_factory=list)
     object_pronoun: dict[int, bool] = field(default_factory=dict)  # "her", "him": not a subject
     anaphora: list[tuple[int, int]] = field(default_factory=list)

@@ -6,6 +6,7 @@ import spacy
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the outcome_* factories)
+from .resources import load_resources
 
 COMPONENTS = (
     "sentencizer",
@@ -14,6 +15,7 @@ COMPONENTS = (
     "outcome_context",
     "outcome_attribution",
     "outcome_sentiment",
+    "outcome_textcat",  # only when the committed decision model reads it
     "outcome_decision",
 )
 
@@ -28,5 +30,9 @@ def build_pipeline(resources_dir: str | None = None, method: str = "auto") -> La
     nlp.add_pipe("outcome_context", config=res)
     nlp.add_pipe("outcome_attribution")
     nlp.add_pipe("outcome_sentiment")
+    textcat_dir = load_resources(resources_dir).textcat_dir
+    if method != "rules" and textcat_dir:
+        # the committed TextCategorizer whose probabilities the decision model reads
+        nlp.add_pipe("outcome_textcat", config={"textcat_dir": textcat_dir})
     nlp.add_pipe("outcome_decision", config={**res, "method": method})
     return nlp

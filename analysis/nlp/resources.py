@@ -17,6 +17,18 @@ import yaml
 RESOURCES_DIR = Path(__file__).parent / "resources"
 RESOURCE_FILES = ("interventions.yaml", "symptoms.yaml", "cues.yaml", "context.yaml")
 MODEL_FILE = "decision_model.json"
+# A spaCy TextCategorizer (bag of words and bigrams) whose class probabilities the decision model may read
+# next to the cue features; trained by train.py, committed in resources/textcat/ (cfg + model, ~1 MB).
+TEXTCAT_DIR = "textcat"
+TEXTCAT_CONFIG = {
+    "model": {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": True,
+        "ngram_size": 2,
+        "no_output_layer": False,
+        "length": 65536,
+    }
+}
 
 OUTCOMES = ("helped", "worsened", "mixed", "none")
 POLARITIES = ("helped", "worsened")
@@ -42,10 +54,12 @@ class ResourceError(ValueError):
 # Macros usable in any phrase: <N> a number (words or digits), <n> a small one, <T> a stretch of time.
 MACROS = {
     "<N>": "{a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|twenty|thirty|"
-           + "|".join(str(i) for i in range(1, 32)) + "|48|72|a few|a couple of|a couple|several|two or three|"
-           "three or four|2-3|3-4|2 or 3|3 or 4|a good few|the next|the following|many|so many}",
+    + "|".join(str(i) for i in range(1, 32))
+    + "|48|72|a few|a couple of|a couple|several|two or three|"
+    "three or four|2-3|3-4|2 or 3|3 or 4|a good few|the next|the following|many|so many}",
     "<n>": "{a|an|one|two|three|four|five|six|seven|eight|nine|ten|"
-           + "|".join(str(i) for i in range(1, 15)) + "|a few|a couple of|several|the next|the following}",
+    + "|".join(str(i) for i in range(1, 15))
+    + "|a few|a couple of|several|the next|the following}",
     "<T>": "{day|days|week|weeks|fortnight|month|months|weekend|weekends|hours}",
 }
 
@@ -118,7 +132,9 @@ def _keys(mapping, where: str, required: set[str], optional: set[str] = frozense
     unknown = keys - required - optional
     missing = required - keys
     if unknown:
-        raise ResourceError(f"{where}: unknown key(s) {sorted(unknown)}; expected {sorted(required | optional)}")
+        raise ResourceError(
+            f"{where}: unknown key(s) {sorted(unknown)}; expected {sorted(required | optional)}"
+        )
     if missing:
         raise ResourceError(f"{where}: missing key(s) {sorted(missing)}")
     return mapping
@@ -144,6 +160,7 @@ class CueGroup:
     weight: float
     symptoms: tuple[str, ...]
     phrases: tuple[str, ...]
+    negated: bool = False  # the phrase itself denies the outcome: "does nothing for me", "waste of time"
 
 
 @dataclass(frozen=True)
@@ -157,6 +174,7 @@ class Resources:
     composition: dict[str, int]
     context: dict  # validated context rules, phrases expanded
     model: dict | None = field(default=None)  # trained decision model, if one is committed
+    textcat_dir: str | None = None  # the TextCategorizer the model reads, if it reads one
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -219,7 +237,9 @@ def _parse_cues(data: dict):
             raise ResourceError(f"{where}:{polarity}: expected a non-empty list of groups")
         for i, group in enumerate(data[polarity]):
             w = f"{where}:{polarity}[{i}]"
-            _keys(group, w, {"weight", "symptoms", "phrases"})
+            _keys(group, w, {"weight", "symptoms", "phrases"}, {"negated"})
+            if not isinstance(group.get("negated", False), bool):
+                raise ResourceError(f"{w}.negated: expected true or false, got {group['negated']!r}")
             weight = group["weight"]
             if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
                 raise ResourceError(f"{w}.weight: expected a number in (0, 1], got {weight!r}")
@@ -227,21 +247,37 @@ def _parse_cues(data: dict):
             bad = [s for s in symptoms if s not in SYMPTOMS]
             if bad:
                 raise ResourceError(f"{w}.symptoms: unknown symptom(s) {bad}; expected {SYMPTOMS}")
-            groups.append(CueGroup(polarity, float(weight), tuple(symptoms),
-                                   tuple(_phrases(group["phrases"], f"{w}.phrases"))))
+            groups.append(
+                CueGroup(
+                    polarity,
+                    float(weight),
+                    tuple(symptoms),
+                    tuple(_phrases(group["phrases"], f"{w}.phrases")),
+                    bool(group.get("negated", False)),
+                )
+            )
     dirs = _keys(data["directions"], f"{where}:directions", set(DIRECTIONS))
     directions = {d: tuple(_phrases(dirs[d], f"{where}:directions.{d}")) for d in DIRECTIONS}
-    comp = _keys(data["composition"], f"{where}:composition", {"before_window", "after_window", "absent_window"})
+    comp = _keys(
+        data["composition"], f"{where}:composition", {"before_window", "after_window", "absent_window"}
+    )
     composition = {k: _int(v, f"{where}:composition.{k}") for k, v in comp.items()}
     return tuple(groups), directions, composition
 
 
 def _parse_context(data: dict) -> dict:
     where = "context.yaml"
-    _keys(data, where, {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"})
-    neg = _keys(data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo", "sentence"})
-    hyp = _keys(data["hypothetical"], f"{where}:hypothetical",
-                {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"})
+    _keys(
+        data, where, {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"}
+    )
+    neg = _keys(
+        data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo", "sentence"}
+    )
+    hyp = _keys(
+        data["hypothetical"],
+        f"{where}:hypothetical",
+        {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"},
+    )
     time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"})
     claim = _keys(data["claim"], f"{where}:claim", {"source_window", "verbs", "sources", "phrases"})
     person = _keys(data["person"], f"{where}:person", set(PERSONS))
@@ -289,9 +325,17 @@ def _load_model(directory: Path) -> dict | None:
         model = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
         raise ResourceError(f"{path}: not valid JSON: {exc}") from exc
-    _keys(model, MODEL_FILE, {"kind", "features", "classes", "mean", "scale", "coef", "intercept"},
-          {"trained_on", "dev_macro_f1", "notes", "l2", "epochs"})
+    _keys(
+        model,
+        MODEL_FILE,
+        {"kind", "features", "classes", "mean", "scale", "coef", "intercept"},
+        {"trained_on", "dev_macro_f1", "notes", "l2", "epochs"},
+    )
     n = len(model["features"])
+    if any(name.startswith("textcat_") for name in model["features"]):
+        textcat = directory / TEXTCAT_DIR
+        if not (textcat / "cfg").exists() or not (textcat / "model").exists():
+            raise ResourceError(f"{MODEL_FILE} reads a TextCategorizer but {textcat} has no cfg/model")
     if model["kind"] != "logistic_regression" or list(model["classes"]) != list(OUTCOMES):
         raise ResourceError(f"{MODEL_FILE}: expected a logistic_regression over {OUTCOMES}")
     if len(model["mean"]) != n or len(model["scale"]) != n or len(model["coef"]) != len(OUTCOMES):
@@ -313,6 +357,8 @@ def _load_resources_cached(directory: str) -> Resources:
     symptoms = _parse_symptoms(_load_yaml(d, "symptoms.yaml"))
     cue_groups, directions, composition = _parse_cues(_load_yaml(d, "cues.yaml"))
     context = _parse_context(_load_yaml(d, "context.yaml"))
+    model = _load_model(d)
+    uses_textcat = bool(model) and any(name.startswith("textcat_") for name in model["features"])
     return Resources(
         interventions=interventions,
         blockers=blockers,
@@ -322,5 +368,6 @@ def _load_resources_cached(directory: str) -> Resources:
         directions=directions,
         composition=composition,
         context=context,
-        model=_load_model(d),
+        model=model,
+        textcat_dir=str(d / TEXTCAT_DIR) if uses_textcat else None,
     )

@@ -24,7 +24,9 @@ MAX_CHARS = 20_000
 # Characters replaced by a space before tokenising (one for one, so offsets stay valid): C0/C1 controls
 # except tab/newline/carriage return, lone surrogates (which cannot be encoded), zero-width and bidi
 # marks, line/paragraph separators, the byte-order mark.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2028\u2029\ufeff]")
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2028\u2029\ufeff]"
+)
 # HTML/XML tags are blanked out (same length) so "<p>Walking helps</p>" reads as the words.
 _TAG = re.compile(r"<[^<>]{0,300}>")
 # Typographic quotes -> ASCII, so "didn’t" and "didn't" tokenise alike (one character for one).

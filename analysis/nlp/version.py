@@ -15,8 +15,15 @@ from pathlib import Path
 CODE_VERSION = "1.0"
 
 _PACKAGE = Path(__file__).parent
-RULE_MODULES = ("components.py", "decision.py", "features.py", "findings.py", "pipeline.py", "resources.py",
-                "tagger.py")
+RULE_MODULES = (
+    "components.py",
+    "decision.py",
+    "features.py",
+    "findings.py",
+    "pipeline.py",
+    "resources.py",
+    "tagger.py",
+)
 
 
 def _library_version(name: str) -> str:
@@ -31,10 +38,14 @@ def compute_version(resources_dir: Path | None = None, code_dir: Path = _PACKAGE
     digest = hashlib.sha256()
     # spaCy's tokenizer decides what a lexicon phrase matches; VADER's lexicon is one of the signals
     digest.update(f"spacy={_library_version('spacy')};vader={_library_version('vaderSentiment')}\n".encode())
-    files = sorted(resources_dir.glob("*.yaml")) + sorted(resources_dir.glob("*.json"))
-    files += [code_dir / name for name in RULE_MODULES]
-    for path in files:
-        digest.update(path.name.encode() + b"\0")
+    files = [
+        (p.relative_to(resources_dir).as_posix(), p)
+        for p in sorted(resources_dir.rglob("*"))
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    files += [(name, code_dir / name) for name in RULE_MODULES]
+    for name, path in files:
+        digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return f"{CODE_VERSION}+{digest.hexdigest()[:12]}"

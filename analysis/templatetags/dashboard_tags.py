@@ -35,13 +35,13 @@ def describe_breakdown(dists, by):
 
 @register.filter
 def percent(share):
-    """"32.6%", or "" when the group is too small for a percentage."""
+    """ "32.6%", or "" when the group is too small for a percentage."""
     return f"{share.percent:.1f}%" if share.percent is not None else ""
 
 
 @register.filter
 def interval(share):
-    """"29.1–36.2%" (95% Wilson interval), or ""."""
+    """ "29.1–36.2%" (95% Wilson interval), or ""."""
     bounds = share.interval_percent
     return f"{bounds[0]:.1f}–{bounds[1]:.1f}%" if bounds else ""
 

@@ -1,6 +1,7 @@
 """Fixtures and helpers for the dashboard tests: tagged posts, and reading tables off a rendered page.
 
-Import the fixtures into a test module: `from analysis.tests.dashboard_fixtures import tagged_post  # noqa: F401`.
+Import the fixtures into a test module:
+`from analysis.tests.dashboard_fixtures import tagged_post  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -43,19 +44,32 @@ def tagged_post(post_factory, thread_factory, user_factory, category):
             threads[cat.pk] = thread_factory(category=cat, title=f"Stories in {cat.name}")
         author = author or user_factory(conditions=["fibromyalgia"])
         body = body or f"Exercise {outcome} me. " + " ".join(name for name, _ in interventions)
-        post = post_factory(thread=threads[cat.pk], author=author, body=body, created_at=created_at, **post_fields)
+        post = post_factory(
+            thread=threads[cat.pk], author=author, body=body, created_at=created_at, **post_fields
+        )
         PostTag.objects.create(
             post=post,
             status=status,
             outcome=outcome if status == TagStatus.DONE else "",
             confidence=confidence if status == TagStatus.DONE else None,
             interventions=[
-                {"name": name, "kind": "exercise" if name not in ("ldn", "pacing", "massage") else "treatment", "outcome": o}
+                {
+                    "name": name,
+                    "kind": "exercise" if name not in ("ldn", "pacing", "massage") else "treatment",
+                    "outcome": o,
+                }
                 for name, o in interventions
             ],
-            evidence=evidence if evidence is not None else [
-                {"start": 0, "end": len(f"Exercise {outcome} me."), "text": f"Exercise {outcome} me.", "outcome": outcome,
-                 "intervention": None}
+            evidence=evidence
+            if evidence is not None
+            else [
+                {
+                    "start": 0,
+                    "end": len(f"Exercise {outcome} me."),
+                    "text": f"Exercise {outcome} me.",
+                    "outcome": outcome,
+                    "intervention": None,
+                }
             ],
             author_outcome=author_outcome,
             moderator_outcome=moderator_outcome,
@@ -121,7 +135,9 @@ def page_table(html, caption_starts: str) -> list[list[str]]:
     for table in page_tables(html):
         if table["caption"].startswith(caption_starts):
             return table["rows"]
-    raise AssertionError(f"no table captioned {caption_starts!r}; have {[t['caption'] for t in page_tables(html)]}")
+    raise AssertionError(
+        f"no table captioned {caption_starts!r}; have {[t['caption'] for t in page_tables(html)]}"
+    )
 
 
 # --- an independent reckoning, straight from the rows (shares no code with analysis.rollups) -------------
@@ -129,7 +145,9 @@ def page_table(html, caption_starts: str) -> list[list[str]]:
 EXERCISE_NAMES = {"walking", "yoga", "pool", "strength", "graded exercise therapy", "stretching", "cycling"}
 
 
-def counted_reports(*, intervention="*", condition="*", since=None, until=None, min_confidence=0.0, confirmed=False):
+def counted_reports(
+    *, intervention="*", condition="*", since=None, until=None, min_confidence=0.0, confirmed=False
+):
     """[(post, outcome)] for every post the dashboard should count under these filters, by the rules in the
     issue: visible posts of opted-in members with a done or person-labelled tag."""
     from forum.models import Post

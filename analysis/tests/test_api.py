@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """The read-only JSON API under /api/: the dashboard's figures, its drill-downs and the study claims."""
 
 import pytest
@@ -81,7 +82,9 @@ def test_the_api_breaks_down_by_intervention_condition_category_and_month(client
 def test_the_api_counts_members_once_by_their_latest_report(client, world):
     body = api(client, "dashboard", intervention="walking")
     latest = member_latest(counted_reports(intervention="walking"))
-    expected = {o: sum(1 for _, last in latest.values() if last == o) for o in ["worsened", "helped", "mixed", "none"]}
+    expected = {
+        o: sum(1 for _, last in latest.values() if last == o) for o in ["worsened", "helped", "mixed", "none"]
+    }
     assert outcomes_of(body["members"]["overall"]) == expected
     changed = sum(1 for first, last in latest.values() if first != last and "none" not in (first, last))
     assert sum(t["members"] for t in body["members"]["trajectories"]) == changed
@@ -96,7 +99,10 @@ def test_the_api_leaves_out_opted_out_members(client, tagged_post, user_factory)
 
 
 def test_the_api_lists_the_posts_behind_a_figure_page_by_page(client, tagged_post):
-    posts = [tagged_post("helped", interventions=[("yoga", "helped")], created_at=month(2024, 1, 1 + i)) for i in range(23)]
+    posts = [
+        tagged_post("helped", interventions=[("yoga", "helped")], created_at=month(2024, 1, 1 + i))
+        for i in range(23)
+    ]
     first = api(client, "posts", outcome="helped", intervention="yoga")
     assert first["count"] == 23 and first["pages"] == 2
     assert [p["post_id"] for p in first["posts"]] == [p.id for p in reversed(posts)][:20]
@@ -111,7 +117,9 @@ def test_the_api_lists_the_study_claims_with_exact_citations(client):
     plos = claims["Gerdle et al., PLOS ONE 2016"]
     assert plos["doi"] == "10.1371/journal.pone.0162010"
     assert plos["volume_pages"] == "11(10):e0162010"
-    assert plos["sample_size"] == 29 and plos["study_type"] == "case_control" and plos["direction"] == "helped"
+    assert (
+        plos["sample_size"] == 29 and plos["study_type"] == "case_control" and plos["direction"] == "helped"
+    )
     assert claims["Mercier & Léonard, Physiother Can 2011"]["doi"] == "10.3138/ptc.2010-08p"
     assert claims["Gentile et al., Pain Res Treat 2019"]["doi"] == "10.1155/2019/2623161"
     assert claims["Mesquita et al., J Physiol 2022"]["doi"] == "10.1113/JP282765"

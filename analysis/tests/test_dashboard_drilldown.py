@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """From any bar to the posts behind it, with their evidence highlighted."""
 
 import re
@@ -36,7 +37,9 @@ def test_every_bar_and_count_on_the_dashboard_links_to_its_drill_down(client, wo
     assert '<a href="/dashboard/posts/?outcome=helped" tabindex="-1">' in html
     assert '<td><a href="/dashboard/posts/?outcome=helped">' in html
     # a bar per intervention
-    assert re.search(r'<a href="/dashboard/posts/\?intervention=\w+&amp;outcome=worsened" tabindex="-1">', html)
+    assert re.search(
+        r'<a href="/dashboard/posts/\?intervention=\w+&amp;outcome=worsened" tabindex="-1">', html
+    )
 
 
 @pytest.mark.parametrize(
@@ -45,7 +48,10 @@ def test_every_bar_and_count_on_the_dashboard_links_to_its_drill_down(client, wo
         ({"outcome": "worsened"}, {}),
         ({"outcome": "helped", "intervention": "walking"}, {"intervention": "walking"}),
         ({"outcome": "none", "condition": "fibromyalgia"}, {"condition": "fibromyalgia"}),
-        ({"outcome": "mixed", "since": "2024-03", "until": "2024-03"}, {"since": "2024-03", "until": "2024-03"}),
+        (
+            {"outcome": "mixed", "since": "2024-03", "until": "2024-03"},
+            {"since": "2024-03", "until": "2024-03"},
+        ),
         ({"outcome": "worsened", "min_confidence": "0.8"}, {"min_confidence": 0.8}),
         ({"outcome": "helped", "confirmed": "1"}, {"confirmed": True}),
     ],
@@ -67,7 +73,9 @@ def test_a_category_drill_down_keeps_to_that_category(client, world):
     assert set(listed_post_ids(html)) == expected
 
 
-def test_evidence_sentences_are_highlighted_and_each_post_links_to_its_place_in_the_forum(client, tagged_post):
+def test_evidence_sentences_are_highlighted_and_each_post_links_to_its_place_in_the_forum(
+    client, tagged_post
+):
     body = "I tried walking again. Walking made my pain much worse for days. Anyway, hello."
     start = body.index("Walking made")
     end = body.index("days.") + len("days.")
@@ -75,7 +83,15 @@ def test_evidence_sentences_are_highlighted_and_each_post_links_to_its_place_in_
         "worsened",
         interventions=[("walking", "worsened")],
         body=body,
-        evidence=[{"start": start, "end": end, "text": body[start:end], "outcome": "worsened", "intervention": "walking"}],
+        evidence=[
+            {
+                "start": start,
+                "end": end,
+                "text": body[start:end],
+                "outcome": "worsened",
+                "intervention": "walking",
+            }
+        ],
     )
 
     html = drill(client, outcome="worsened", intervention="walking")
@@ -101,9 +117,15 @@ def test_opted_out_members_posts_never_appear_in_a_drill_down(client, tagged_pos
 
 
 def test_the_member_view_lists_each_members_latest_post_once(client, tagged_post, member, user_factory):
-    first = tagged_post("helped", author=member, interventions=[("walking", "helped")], created_at=month(2024, 1))
-    latest = tagged_post("worsened", author=member, interventions=[("walking", "worsened")], created_at=month(2024, 3))
-    other = tagged_post("worsened", author=user_factory(), interventions=[("walking", "worsened")], created_at=month(2024, 2))
+    first = tagged_post(
+        "helped", author=member, interventions=[("walking", "helped")], created_at=month(2024, 1)
+    )
+    latest = tagged_post(
+        "worsened", author=member, interventions=[("walking", "worsened")], created_at=month(2024, 3)
+    )
+    other = tagged_post(
+        "worsened", author=user_factory(), interventions=[("walking", "worsened")], created_at=month(2024, 2)
+    )
 
     html = drill(client, outcome="worsened", intervention="walking", view="members")
     assert listed_post_ids(html) == [latest.id, other.id]
@@ -114,7 +136,9 @@ def test_the_member_view_lists_each_members_latest_post_once(client, tagged_post
     assert listed_post_ids(trajectory) == [latest.id]
 
 
-def test_drill_downs_are_paginated_with_their_count_from_the_rollups(client, tagged_post, django_assert_num_queries):
+def test_drill_downs_are_paginated_with_their_count_from_the_rollups(
+    client, tagged_post, django_assert_num_queries
+):
     for i in range(25):
         tagged_post("helped", created_at=month(2024, 1, 1 + i))
     with django_assert_num_queries(2):  # the count from the rollup; one page of rows with post, thread, tag
@@ -132,7 +156,9 @@ def test_a_drill_down_without_an_outcome_is_refused(client):
 
 def test_highlighting_escapes_the_text_and_finds_moved_sentences():
     body = "<b>Hi</b> & welcome. Yoga helped my sleep."
-    html = highlight_evidence(body, [{"start": 0, "end": 3, "text": "Yoga helped my sleep.", "outcome": "helped"}])
+    html = highlight_evidence(
+        body, [{"start": 0, "end": 3, "text": "Yoga helped my sleep.", "outcome": "helped"}]
+    )
     assert "&lt;b&gt;Hi&lt;/b&gt; &amp; welcome. " in html
     assert '<mark class="evidence evidence-helped">Yoga helped my sleep.</mark>' in html
 
@@ -140,7 +166,9 @@ def test_highlighting_escapes_the_text_and_finds_moved_sentences():
 def test_long_posts_are_cut_to_the_evidence_with_context():
     body = "a" * 3000 + " Swimming helped. " + "b" * 3000
     start = body.index("Swimming")
-    html = highlight_evidence(body, [{"start": start, "end": start + 16, "text": "Swimming helped.", "outcome": "helped"}])
+    html = highlight_evidence(
+        body, [{"start": start, "end": start + 16, "text": "Swimming helped.", "outcome": "helped"}]
+    )
     assert html.startswith("… ") and html.endswith(" …")
     assert len(html) < 800
     assert "<mark" in html

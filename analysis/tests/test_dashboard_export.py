@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """CSV and JSON exports honour the filters and say exactly what the page says."""
 
 import csv
@@ -16,7 +17,12 @@ from analysis.tests.dashboard_fixtures import (  # noqa: F401 - fixtures
 
 pytestmark = pytest.mark.django_db
 
-FILTER_SETS = [{}, {"intervention": "walking"}, {"condition": "me/cfs", "min_confidence": "0.6"}, {"confirmed": "1"}]
+FILTER_SETS = [
+    {},
+    {"intervention": "walking"},
+    {"condition": "me/cfs", "min_confidence": "0.6"},
+    {"confirmed": "1"},
+]
 
 
 def csv_rows(response) -> list[dict]:
@@ -38,7 +44,9 @@ def test_the_csv_export_equals_the_page(client, world, filters):
         assert page[row["outcome_label"]] == [row["count"], share, interval]
 
     # each intervention: n and the made-worse and helped cells
-    table = {r[0].removesuffix(" (selected)"): r for r in page_table(html, "Outcomes by intervention (posts)")[1:]}
+    table = {
+        r[0].removesuffix(" (selected)"): r for r in page_table(html, "Outcomes by intervention (posts)")[1:]
+    }
     exported = [r for r in rows if r["figure"] == "intervention"]
     assert {r["group_label"] for r in exported} == set(table)
     for row in exported:
@@ -72,14 +80,25 @@ def test_the_exports_leave_out_opted_out_members(client, tagged_post, user_facto
     assert overall == {"worsened": "0", "helped": "1", "mixed": "0", "none": "0"}
     posts = client.get(reverse("dashboard:posts_export_json"), {"outcome": "worsened"}).json()
     assert posts["posts"] == []
-    assert "Secret crash story" not in client.get(reverse("dashboard:posts_export_csv"), {"outcome": "worsened"}).content.decode()
+    assert (
+        "Secret crash story"
+        not in client.get(reverse("dashboard:posts_export_csv"), {"outcome": "worsened"}).content.decode()
+    )
 
 
-@pytest.mark.parametrize("params", [{"outcome": "worsened"}, {"outcome": "helped", "intervention": "walking", "min_confidence": "0.5"}])
+@pytest.mark.parametrize(
+    "params",
+    [{"outcome": "worsened"}, {"outcome": "helped", "intervention": "walking", "min_confidence": "0.5"}],
+)
 def test_the_drill_down_exports_list_the_posts_on_the_page(client, world, params):
-    expected = [p.id for p, o in counted_reports(
-        intervention=params.get("intervention", "*"), min_confidence=float(params.get("min_confidence", 0))
-    ) if o == params["outcome"]]
+    expected = [
+        p.id
+        for p, o in counted_reports(
+            intervention=params.get("intervention", "*"),
+            min_confidence=float(params.get("min_confidence", 0)),
+        )
+        if o == params["outcome"]
+    ]
     rows = csv_rows(client.get(reverse("dashboard:posts_export_csv"), params))
     assert sorted(int(r["post_id"]) for r in rows) == sorted(expected)
     payload = client.get(reverse("dashboard:posts_export_json"), params).json()

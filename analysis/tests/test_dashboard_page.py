@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """The public dashboard page: its figures equal counts made independently from the raw rows, for every
 filter; honest numbers; harms beside benefits; no N+1."""
 
@@ -98,7 +99,12 @@ def test_machine_tags_and_author_confirmed_tags_are_told_apart(client, world):
 def test_each_intervention_row_equals_an_independent_count(client, world):
     rows = page_table(get(client), "Outcomes by intervention (posts)")
     by_name = {row[0]: row for row in rows[1:]}
-    for name, label in [("walking", "Walking"), ("yoga", "Yoga"), ("pool", "Pool / swimming"), ("ldn", "LDN (low-dose naltrexone)")]:
+    for name, label in [
+        ("walking", "Walking"),
+        ("yoga", "Yoga"),
+        ("pool", "Pool / swimming"),
+        ("ldn", "LDN (low-dose naltrexone)"),
+    ]:
         counts = outcome_counts(counted_reports(intervention=name))
         n = sum(counts.values())
         row = by_name[label]
@@ -168,7 +174,9 @@ def test_fewer_than_five_members_show_no_percentage_even_with_many_posts(client,
 def test_opted_out_members_posts_are_in_no_figure(client, tagged_post, user_factory):
     # given one opted-in and one opted-out member writing about walking
     tagged_post("helped", interventions=[("walking", "helped")], author=user_factory())
-    tagged_post("worsened", interventions=[("walking", "worsened")], author=user_factory(research_opt_in=False))
+    tagged_post(
+        "worsened", interventions=[("walking", "worsened")], author=user_factory(research_opt_in=False)
+    )
 
     html = get(client)
 
@@ -220,7 +228,9 @@ def test_beside_strength_training_the_plos_one_study_is_shown_with_members_repor
     assert members_table[1][:3] == ["Posts", "6", "100.0%"]
 
 
-def test_the_model_card_says_not_measured_yet_when_no_evaluation_is_published(client, world, settings, tmp_path, monkeypatch):
+def test_the_model_card_says_not_measured_yet_when_no_evaluation_is_published(
+    client, world, settings, tmp_path, monkeypatch
+):
     from analysis import dashboard_selectors
 
     monkeypatch.setattr(dashboard_selectors, "MODEL_CARD_PATH", tmp_path / "missing.json")
@@ -250,7 +260,13 @@ def test_the_model_card_shows_the_measured_figures_when_published(client, world,
     monkeypatch.setattr(dashboard_selectors, "MODEL_CARD_PATH", path)
     html = get(client)
     rows = {row[0]: row[1] for row in page_table(html, "The tagger's F1 score per outcome")[1:]}
-    assert rows == {"Made worse": "0.77", "Helped": "0.81", "Mixed": "0.52", "No outcome reported": "0.90", "Macro average": "0.75"}
+    assert rows == {
+        "Made worse": "0.77",
+        "Helped": "0.81",
+        "Mixed": "0.52",
+        "No outcome reported": "0.90",
+        "Macro average": "0.75",
+    }
     assert "600 labelled items" in html and "Sarcasm read as praise" in html
 
 
@@ -289,21 +305,37 @@ def test_an_end_month_before_the_start_month_is_refused(client, world):
 
 
 def test_the_filters_are_labelled_form_fields_kept_in_the_url(client, world):
-    html = get(client, intervention="yoga", condition="me/cfs", since="2024-02", min_confidence="0.7", confirmed="1")
+    html = get(
+        client, intervention="yoga", condition="me/cfs", since="2024-02", min_confidence="0.7", confirmed="1"
+    )
     for field in ["intervention", "condition", "since", "until", "min_confidence", "confirmed"]:
         assert f'for="id_{field}"' in html
     assert '<option value="yoga" selected>' in html
     assert 'value="2024-02"' in html
     # drill-down links carry the same filters
-    assert "intervention=yoga&amp;condition=me%2Fcfs&amp;since=2024-02&amp;min_confidence=0.7&amp;confirmed=1" in html
+    assert (
+        "intervention=yoga&amp;condition=me%2Fcfs&amp;since=2024-02&amp;min_confidence=0.7&amp;confirmed=1"
+        in html
+    )
 
 
-def test_the_dashboard_query_count_does_not_grow_with_posts(client, world, tagged_post, django_assert_num_queries):
+def test_the_dashboard_query_count_does_not_grow_with_posts(
+    client, world, tagged_post, django_assert_num_queries
+):
     # rollup cells for one slice, per intervention, per condition; category names; members; claims;
     # pending tags; agreement
     with django_assert_num_queries(8):
         client.get(reverse("dashboard:index"))
     for i in range(30):
-        tagged_post("worsened", interventions=[("walking", "worsened"), ("running", "helped")], created_at=month(2023, 1 + i % 12))
+        tagged_post(
+            "worsened",
+            interventions=[("walking", "worsened"), ("running", "helped")],
+            created_at=month(2023, 1 + i % 12),
+        )
     with django_assert_num_queries(8):
-        assert client.get(reverse("dashboard:index"), {"intervention": "walking", "since": "2023-01"}).status_code == 200
+        assert (
+            client.get(
+                reverse("dashboard:index"), {"intervention": "walking", "since": "2023-01"}
+            ).status_code
+            == 200
+        )

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """The rollups stay exact as tags, posts and members change (analysis/rollups.py)."""
 
 import threading
@@ -48,14 +49,26 @@ def posts_in(*, scope=0, intervention="*", condition="*", outcome=None, **more) 
 def rollup_snapshot():
     return {
         "outcome": sorted(
-            (r.scope, r.intervention, r.condition, r.month, r.category_id, r.outcome, r.posts, r.author_confirmed, r.moderator_labelled)
+            (
+                r.scope,
+                r.intervention,
+                r.condition,
+                r.month,
+                r.category_id,
+                r.outcome,
+                r.posts,
+                r.author_confirmed,
+                r.moderator_labelled,
+            )
             for r in OutcomeRollup.objects.exclude(posts=0)
         ),
         "member": sorted(
             (r.scope, r.intervention, r.condition, r.first_outcome, r.latest_outcome, r.members)
             for r in MemberRollup.objects.exclude(members=0)
         ),
-        "agreement": sorted((r.machine_outcome, r.author_outcome, r.posts) for r in AgreementRollup.objects.exclude(posts=0)),
+        "agreement": sorted(
+            (r.machine_outcome, r.author_outcome, r.posts) for r in AgreementRollup.objects.exclude(posts=0)
+        ),
     }
 
 
@@ -219,9 +232,9 @@ def test_an_authors_label_replaces_the_machines_and_is_counted_as_author_confirm
     assert posts_in(scope=5) == 1
     assert posts_in(scope=6) == 1
     # and the machine's disagreement is on record for the model card
-    assert list(AgreementRollup.objects.exclude(posts=0).values_list("machine_outcome", "author_outcome", "posts")) == [
-        ("helped", "worsened", 1)
-    ]
+    assert list(
+        AgreementRollup.objects.exclude(posts=0).values_list("machine_outcome", "author_outcome", "posts")
+    ) == [("helped", "worsened", 1)]
 
 
 def test_a_moderators_correction_counts_as_moderator_labelled(tagged_post):
@@ -263,7 +276,8 @@ def test_an_intervention_named_twice_with_different_outcomes_is_mixed():
 
 
 def test_a_members_latest_report_counts_once_and_their_change_is_a_trajectory(tagged_post, member):
-    # given a member who said walking helped, then mentioned it without an outcome, then that it made them worse
+    # given a member who said walking helped, then mentioned it without an outcome,
+    # then that it made them worse
     tagged_post("helped", author=member, interventions=[("walking", "helped")], created_at=month(2024, 1))
     tagged_post("none", author=member, interventions=[("walking", "none")], created_at=month(2024, 2))
     tagged_post("worsened", author=member, interventions=[("walking", "worsened")], created_at=month(2024, 3))
@@ -308,7 +322,9 @@ def test_the_figures_equal_an_independent_count_from_the_raw_rows(world):
         expected = outcome_counts(counted_reports(**filters))
         got = {
             o: posts_in(
-                intervention=filters.get("intervention", "*"), condition=filters.get("condition", "*"), outcome=o
+                intervention=filters.get("intervention", "*"),
+                condition=filters.get("condition", "*"),
+                outcome=o,
             )
             for o in expected
         }
@@ -340,11 +356,16 @@ def test_the_rebuild_rollups_command_rebuilds_and_checks(tagged_post, capsys):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(tagged_post, member, user_factory):
+def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(
+    tagged_post, member, user_factory
+):
     require_postgres()
     # given posts by two members, refreshed by four threads at once while their tags keep changing
     other = user_factory(conditions=["me/cfs"])
-    posts = [tagged_post("helped", author=member if i % 2 else other, interventions=[("walking", "helped")]) for i in range(12)]
+    posts = [
+        tagged_post("helped", author=member if i % 2 else other, interventions=[("walking", "helped")])
+        for i in range(12)
+    ]
     ids = [p.id for p in posts]
     errors = []
 
@@ -355,7 +376,9 @@ def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(tagg
         try:
             for _ in range(15):
                 batch = rng.sample(ids, 5)
-                PostTag.objects.filter(post_id__in=batch).update(outcome=rng.choice(["helped", "worsened", "mixed"]))
+                PostTag.objects.filter(post_id__in=batch).update(
+                    outcome=rng.choice(["helped", "worsened", "mixed"])
+                )
                 rollups_refresh_posts(post_ids=batch)
         except Exception as exc:  # noqa: BLE001 - reported below
             errors.append(exc)

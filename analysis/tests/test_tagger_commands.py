@@ -34,19 +34,32 @@ def read_jsonl(path: Path) -> list[dict]:
 
 def test_tag_outcomes_writes_one_line_per_post_with_the_same_id_and_the_tagger_fields(tmp_path):
     # given a file of posts
-    src = write_jsonl(tmp_path / "in.jsonl", [
-        {"id": 1, "text": "Walking eases my pain."},
-        {"id": "b-2", "text": "I crashed for a week after the spin class."},
-        {"id": 3, "text": "Has anyone tried tai chi?"},
-    ])
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": 1, "text": "Walking eases my pain."},
+            {"id": "b-2", "text": "I crashed for a week after the spin class."},
+            {"id": 3, "text": "Has anyone tried tai chi?"},
+        ],
+    )
     # when it is tagged
-    call_command("tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"), stderr=io.StringIO())
+    call_command(
+        "tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"), stderr=io.StringIO()
+    )
     # then every line comes back, in order, with its id and the tagger's fields
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [o["id"] for o in out] == [1, "b-2", 3]
     assert [o["outcome"] for o in out] == ["helped", "worsened", "none"]
     for o in out:
-        assert set(o) == {"id", "outcome", "confidence", "interventions", "symptoms", "evidence", "tagger_version"}
+        assert set(o) == {
+            "id",
+            "outcome",
+            "confidence",
+            "interventions",
+            "symptoms",
+            "evidence",
+            "tagger_version",
+        }
         assert o["tagger_version"] == TAGGER_VERSION
 
 
@@ -77,8 +90,9 @@ def test_bad_lines_get_an_error_line_the_run_goes_on_and_the_command_fails_at_th
     )
     # when it is tagged, then the command reports failure at the end
     with pytest.raises(CommandError, match="5 of 7"):
-        call_command("tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"),
-                     stderr=io.StringIO())
+        call_command(
+            "tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"), stderr=io.StringIO()
+        )
     # and every non-blank line has its output line, in order: errors where they were, results elsewhere
     out = read_jsonl(tmp_path / "out.jsonl")
     assert len(out) == 7
@@ -92,8 +106,19 @@ def test_bad_lines_get_an_error_line_the_run_goes_on_and_the_command_fails_at_th
 def test_the_exit_status_is_non_zero_when_any_line_failed(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "Pilates helps."}, "{not json"])
     proc = subprocess.run(
-        [sys.executable, "manage.py", "tag_outcomes", "--input", str(src), "--output", str(tmp_path / "o.jsonl")],
-        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "manage.py",
+            "tag_outcomes",
+            "--input",
+            str(src),
+            "--output",
+            str(tmp_path / "o.jsonl"),
+        ],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode != 0
     assert len(read_jsonl(tmp_path / "o.jsonl")) == 2
@@ -103,18 +128,31 @@ def test_the_exit_status_is_zero_when_every_line_was_tagged(tmp_path):
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": 1, "text": "Pilates helps."}])
     proc = subprocess.run(
         [sys.executable, "manage.py", "tag_outcomes", "--input", str(src), "--output", "-"],
-        cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["outcome"] == "helped"
 
 
 def test_any_text_is_tagged_without_a_crash(tmp_path):
-    texts = ["", "   ", "🙄💪🏽🔥", "Caminar me ayuda mucho.", "<p>Yoga <b>helped</b></p><script>x</script>",
-             "ctrl \x00\x07\x1b[0m chars", "x" * 1_000_000, "walking " * 100_000]
+    texts = [
+        "",
+        "   ",
+        "🙄💪🏽🔥",
+        "Caminar me ayuda mucho.",
+        "<p>Yoga <b>helped</b></p><script>x</script>",
+        "ctrl \x00\x07\x1b[0m chars",
+        "x" * 1_000_000,
+        "walking " * 100_000,
+    ]
     src = write_jsonl(tmp_path / "in.jsonl", [{"id": i, "text": t} for i, t in enumerate(texts)])
     src.open("a", encoding="utf-8").write('{"id": "surrogate", "text": "lone \\ud800 half"}\n')
-    call_command("tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"), stderr=io.StringIO())
+    call_command(
+        "tag_outcomes", "--input", str(src), "--output", str(tmp_path / "out.jsonl"), stderr=io.StringIO()
+    )
     out = read_jsonl(tmp_path / "out.jsonl")
     assert [o["id"] for o in out] == [*range(len(texts)), "surrogate"]
     assert all("error" not in o for o in out)
@@ -151,8 +189,17 @@ def test_ten_thousand_lines_stream_through_without_being_held(monkeypatch):
     monkeypatch.setattr(sys, "stdin", type("Stdin", (), {"buffer": source})())
     out = RecordingOutput(source)
     # when they are tagged
-    call_command("tag_outcomes", "--input", "-", "--output", "-", "--batch-size", "64", stdout=out,
-                 stderr=io.StringIO())
+    call_command(
+        "tag_outcomes",
+        "--input",
+        "-",
+        "--output",
+        "-",
+        "--batch-size",
+        "64",
+        stdout=out,
+        stderr=io.StringIO(),
+    )
     # then the first result was written long before the input was all read, and every line came out
     assert out.read_at_first_write is not None and out.read_at_first_write <= 1_000
     lines = out.getvalue().splitlines()
@@ -172,8 +219,18 @@ def test_evaluate_tagger_prints_the_tables_for_the_tagger_and_the_vader_baseline
     out = io.StringIO()
     call_command("evaluate_tagger", "--split", "seed", stdout=out)
     text = out.getvalue()
-    for expected in ("precision", "recall", "macro-F1", "confusion", "per-intervention outcome accuracy",
-                     "VADER-only baseline", "helped", "worsened", "mixed", "none"):
+    for expected in (
+        "precision",
+        "recall",
+        "macro-F1",
+        "confusion",
+        "per-intervention outcome accuracy",
+        "VADER-only baseline",
+        "helped",
+        "worsened",
+        "mixed",
+        "none",
+    ):
         assert expected in text
 
 

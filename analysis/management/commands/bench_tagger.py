@@ -6,7 +6,9 @@ from analysis.nlp import bench
 
 
 class Command(BaseCommand):
-    help = "Tag N synthetic posts of about 150 words; print posts/s for the tagger and for VADER alone, and RSS."
+    help = (
+        "Tag N synthetic posts of about 150 words; print posts/s for the tagger and for VADER alone, and RSS."
+    )
     requires_system_checks = []  # no database, no server
 
     def add_arguments(self, parser):

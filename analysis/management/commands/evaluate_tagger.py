@@ -18,10 +18,18 @@ class Command(BaseCommand):
     requires_system_checks = []  # reads files only: no database, no server
 
     def add_arguments(self, parser):
-        parser.add_argument("--split", choices=evaluation.SPLITS, default="dev",
-                            help="gold split (train/dev/test), the forum's labelled seed stories, or all (default dev)")
-        parser.add_argument("--method", choices=("auto", "rules", "model"), default="auto",
-                            help="decision method (default: the committed model, else rules)")
+        parser.add_argument(
+            "--split",
+            choices=evaluation.SPLITS,
+            default="dev",
+            help="gold split (train/dev/test), the forum's labelled seed stories, or all (default dev)",
+        )
+        parser.add_argument(
+            "--method",
+            choices=("auto", "rules", "model"),
+            default="auto",
+            help="decision method (default: the committed model, else rules)",
+        )
 
     def handle(self, *args, split, method, **options):
         seed_dir = Path(settings.BASE_DIR) / "forum" / "seed_data" / "threads"
@@ -41,4 +49,6 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(evaluation.format_comparison([report, baseline]))
         if split == "test":
-            self.stdout.write(f"\ntest macro-F1 threshold in the code: {evaluation.TEST_MACRO_F1_THRESHOLD:.3f}")
+            self.stdout.write(
+                f"\ntest macro-F1 threshold in the code: {evaluation.TEST_MACRO_F1_THRESHOLD:.3f}"
+            )

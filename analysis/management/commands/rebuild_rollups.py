@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "Recompute the dashboard rollups from the posts (or compare them with --check; exit 1 on drift)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--check", action="store_true", help="Compare only; exit with status 1 on a difference.")
+        parser.add_argument(
+            "--check", action="store_true", help="Compare only; exit with status 1 on a difference."
+        )
         parser.add_argument("--batch-size", type=int, default=2000)
 
     def handle(self, *args, check: bool, batch_size: int, **options):

@@ -63,7 +63,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--input", required=True, help="JSONL file to read, or - for stdin")
         parser.add_argument("--output", required=True, help="JSONL file to write, or - for stdout")
-        parser.add_argument("--batch-size", type=int, default=64, help="posts per nlp.pipe batch (default 64)")
+        parser.add_argument(
+            "--batch-size", type=int, default=64, help="posts per nlp.pipe batch (default 64)"
+        )
 
     def handle(self, *args, input, output, batch_size, **options):
         if batch_size < 1:
@@ -107,4 +109,6 @@ class Command(BaseCommand):
         summary = f"tagged {counts['lines'] - counts['failed']} of {counts['lines']} lines"
         self.stderr.write(summary + (f"; {counts['failed']} failed" if counts["failed"] else ""))
         if counts["failed"]:
-            raise CommandError(f"{counts['failed']} of {counts['lines']} input lines failed (see their 'error' field)")
+            raise CommandError(
+                f"{counts['failed']} of {counts['lines']} input lines failed (see their 'error' field)"
+            )

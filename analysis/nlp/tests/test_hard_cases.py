@@ -12,12 +12,14 @@ def test_a_crash_after_a_class_is_worsened(outcome_of):
 
 
 def test_a_benefit_and_a_harm_of_exercise_is_mixed(outcome_of):
-    text = "The pool eases my hips beautifully, but every time I do more than twenty minutes I crash for days."
+    text = (
+        "The pool eases my hips beautifully, but every time I do more than twenty minutes I crash for days."
+    )
     assert outcome_of(text) == "mixed"
 
 
 def test_one_kind_helping_and_another_hurting_is_mixed(intervention_outcomes, outcome_of):
-    text = "Gentle yoga keeps me supple and I sleep better after it. Running, on the other hand, wrecked my knees."
+    text = "Gentle yoga keeps me supple and I sleep better after it. Running, though, wrecked my knees."
     assert outcome_of(text) == "mixed"
     assert intervention_outcomes(text) == {"yoga": "helped", "running": "worsened"}
 
@@ -45,6 +47,14 @@ def test_no_crash_after_a_walk_is_a_benefit(outcome_of):
 
 def test_a_harm_that_stopped_is_a_benefit(outcome_of):
     assert outcome_of("Six weeks of seated stretches and my legs don't cramp at night anymore.") == "helped"
+
+
+def test_cant_do_it_without_pain_is_a_harm(outcome_of):
+    assert outcome_of("These days I can't get round the supermarket on foot without crashing.") == "worsened"
+
+
+def test_does_nothing_for_me_is_not_a_benefit(outcome_of):
+    assert outcome_of("Stretching does nothing for me, whatever the physio says.") != "helped"
 
 
 # --- hypotheticals and advice ---------------------------------------------------------------------------
@@ -146,7 +156,10 @@ def test_a_question_is_none(outcome_of):
 
 
 def test_a_support_message_is_none(outcome_of):
-    assert outcome_of("Sending you so many hugs. Be gentle with yourself and rest up, you'll get there.") == "none"
+    assert (
+        outcome_of("Sending you so many hugs. Be gentle with yourself and rest up, you'll get there.")
+        == "none"
+    )
 
 
 def test_exercise_mentioned_without_an_outcome_is_none(outcome_of):

@@ -31,7 +31,12 @@ def test_the_committed_resources_load():
 
 
 def test_alternatives_expand_to_every_phrase():
-    assert expand("{eases|eased} {my |}pain") == ["eases my pain", "eases pain", "eased my pain", "eased pain"]
+    assert expand("{eases|eased} {my |}pain") == [
+        "eases my pain",
+        "eases pain",
+        "eased my pain",
+        "eased pain",
+    ]
     assert expand("{a|b {c|d}}") == ["a", "b c", "b d"]
 
 
@@ -48,7 +53,10 @@ def test_an_unknown_symptom_fails_fast(resources_copy):
 
 
 def test_an_unknown_intervention_kind_fails_fast(resources_copy):
-    _edit(resources_copy / "interventions.yaml", lambda d: d["interventions"]["yoga"].update({"kind": "exersice"}))
+    _edit(
+        resources_copy / "interventions.yaml",
+        lambda d: d["interventions"]["yoga"].update({"kind": "exersice"}),
+    )
     with pytest.raises(ResourceError, match="exersice"):
         load_resources(resources_copy)
 
@@ -82,10 +90,14 @@ def test_a_pipeline_can_be_built_from_another_resources_directory(resources_copy
     from analysis.nlp.pipeline import build_pipeline
     from analysis.nlp.tagger import Tagger
 
-    _edit(resources_copy / "interventions.yaml",
-          lambda d: d["interventions"]["walking"]["phrases"].append("{shuffle round the garden}"))
+    _edit(
+        resources_copy / "interventions.yaml",
+        lambda d: d["interventions"]["walking"]["phrases"].append("{shuffle round the garden}"),
+    )
     tagger = Tagger(build_pipeline(resources_copy, method="rules"))
-    assert [i.name for i in tagger.tag("A shuffle round the garden helps my mood.").interventions] == ["walking"]
+    assert [i.name for i in tagger.tag("A shuffle round the garden helps my mood.").interventions] == [
+        "walking"
+    ]
 
 
 def test_the_package_imports_nothing_from_django_or_the_apps():

@@ -17,7 +17,10 @@ def test_confidence_is_a_probability(tag):
 
 
 def test_evidence_offsets_point_at_the_evidence_text(tag):
-    text = "Bit of background first.\n\nSince March I swim twice a week. My shoulders ache far less and I sleep better."
+    text = (
+        "Bit of background first.\n\nSince March I swim twice a week. "
+        "My shoulders ache far less and I sleep better."
+    )
     result = tag(text)
     assert result.evidence
     for ev in result.evidence:
@@ -61,4 +64,6 @@ def test_tag_many_streams_results_in_order_with_their_keys(tagger):
 
 def test_tag_many_agrees_with_tag(tagger):
     texts = ["Less pain since I started the bike.", "My GP says exercise helps. It made me worse."]
-    assert [r.to_dict() for r, _ in tagger.tag_many((t, None) for t in texts)] == [tagger.tag(t).to_dict() for t in texts]
+    assert [r.to_dict() for r, _ in tagger.tag_many((t, None) for t in texts)] == [
+        tagger.tag(t).to_dict() for t in texts
+    ]
