@@ -2,9 +2,10 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from accounts.models import Condition, User
+from forum.forms import AccessibleFormMixin
 
 
-class SignupForm(AllauthSignupForm):
+class SignupForm(AccessibleFormMixin, AllauthSignupForm):
     """allauth's sign-up plus what a member chooses to share. No real name is asked."""
 
     conditions = forms.MultipleChoiceField(
@@ -23,6 +24,10 @@ class SignupForm(AllauthSignupForm):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["username", "email", "password1", "password2", "conditions", "research_opt_in"])
+
     def save(self, request):
         user = super().save(request)
         user.conditions = self.cleaned_data.get("conditions", [])
@@ -31,7 +36,7 @@ class SignupForm(AllauthSignupForm):
         return user
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(AccessibleFormMixin, forms.ModelForm):
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices,
         required=False,
@@ -46,7 +51,7 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"display_name": "Shown on your posts. A pseudonym is fine; please don't use your real name."}
 
 
-class AccountDeleteForm(forms.Form):
+class AccountDeleteForm(AccessibleFormMixin, forms.Form):
     class PostsChoice:
         KEEP = "keep"
         REMOVE = "remove"

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 
 from .decision import Decider
 from .findings import Cue, Findings, Mention
-from .resources import BREAK_CLASSES, VALENCES, load_resources
+from .resources import BREAK_CLASSES, TEXTCAT_CONFIG, VALENCES, load_resources
 
 # Composition of a direction word with a symptom word -> the polarity of the cue they make.
 COMPOSE = {
@@ -1037,10 +1037,6 @@ class OutcomeTextcat:
     which its model fails; its class probabilities are one input of the decision model."""
 
     def __init__(self, nlp: Language, textcat_dir: str):
-        from spacy.pipeline.textcat import TextCategorizer  # noqa: F401  (registers "textcat")
-
-        from .resources import TEXTCAT_CONFIG
-
         self.textcat = nlp.create_pipe("textcat", name="textcat", config=TEXTCAT_CONFIG)
         self.textcat.from_disk(textcat_dir, exclude=["vocab"])
 

@@ -47,7 +47,7 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(evaluation.format_report(baseline))
         self.stdout.write("")
-        self.stdout.write(evaluation.format_comparison([report, baseline]))
+        self.stdout.write(evaluation.format_comparison([report, baseline], ["outcome tagger", "VADER only"]))
         if split == "test":
             self.stdout.write(
                 f"\ntest macro-F1 threshold in the code: {evaluation.TEST_MACRO_F1_THRESHOLD:.3f}"

@@ -77,14 +77,14 @@ class Command(BaseCommand):
                 source = getattr(sys.stdin, "buffer", sys.stdin)
             else:
                 try:
-                    source = stack.enter_context(open(input, "rb"))  # noqa: SIM115
+                    source = stack.enter_context(open(input, "rb"))
                 except OSError as exc:
                     raise CommandError(f"cannot read {input}: {exc}") from exc
             if output == "-":
                 write = self.stdout.write
             else:
                 try:
-                    sink = stack.enter_context(open(output, "w", encoding="utf-8", newline="\n"))  # noqa: SIM115
+                    sink = stack.enter_context(open(output, "w", encoding="utf-8", newline="\n"))
                 except OSError as exc:
                     raise CommandError(f"cannot write {output}: {exc}") from exc
 
