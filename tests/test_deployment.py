@@ -101,3 +101,19 @@ def test_no_secrets_or_local_state_are_committed():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True).stdout.split()
     assert ".env" not in tracked
     assert not any(path.startswith("var/") for path in tracked)
+
+
+def test_error_pages_are_in_the_sites_own_words(client, db, settings):
+    settings.DEBUG = False
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert "We couldn't find that page" in response.content.decode()
+
+
+def test_a_form_sent_without_its_csrf_token_is_refused_kindly(db, settings):
+    from django.test import Client
+
+    csrf_client = Client(enforce_csrf_checks=True)
+    response = csrf_client.post("/accounts/login/", {"login": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Please send that again" in response.content.decode()
