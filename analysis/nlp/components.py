@@ -11,6 +11,8 @@ well under a millisecond before VADER.
 
 from __future__ import annotations
 
+import bisect
+
 import numpy as np
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
@@ -74,15 +76,16 @@ QUESTION_OPENERS = frozenset(
 SUBJECT_PRONOUNS = frozenset({"i", "you", "she", "he", "we", "they", "it", "u"})
 
 
-def _inside_quotes(doc: Doc, s0: int, s1: int, start: int, end: int) -> bool:
-    """Is tokens [start, end) between a pair of double quotes within its sentence?"""
-    opened = False
-    for i in range(s0, s1):
-        if i == start:
-            return opened and any(doc[j].text in DOUBLE_QUOTES for j in range(end, s1))
-        if doc[i].text in DOUBLE_QUOTES:
-            opened = not opened
-    return False
+_DOUBLE_QUOTE_HASHES = np.array([hash_string(q) for q in sorted(DOUBLE_QUOTES)], dtype=np.uint64)
+
+
+def _inside_quotes(quotes: list[int], s0: int, s1: int, start: int, end: int) -> bool:
+    """Is tokens [start, end) between a pair of double quotes within its sentence? (quotes: the token
+    indices of double quotes in the doc, sorted)"""
+    if not quotes:
+        return False
+    opened = (bisect.bisect_left(quotes, start) - bisect.bisect_left(quotes, s0)) % 2 == 1
+    return opened and bisect.bisect_left(quotes, s1) > bisect.bisect_left(quotes, end)
 
 
 # "I can stand in the shower again", "I can sing a whole verse now": a regained ability.
@@ -454,6 +457,7 @@ class OutcomeMatcher:
             sent_of=sent_of,
             breaks=breaks,
             norms=doc.to_array("NORM") if n else np.zeros(0, dtype=np.uint64),
+            quotes=np.flatnonzero(np.isin(doc.to_array("ORTH"), _DOUBLE_QUOTE_HASHES)).tolist() if n else [],
         )
         blocked = _covered(grouped["blk"])
 
@@ -812,7 +816,7 @@ class OutcomeContext:
                         break
                 if cue.claim:
                     break
-        quoted = _inside_quotes(doc, s0, s1, cue.start, ce)
+        quoted = _inside_quotes(f.quotes, s0, s1, cue.start, ce)
         if quoted and not cue.claim:
             cue.claim = True
 

@@ -103,6 +103,7 @@ class Findings:
     sent_of: np.ndarray  # token index -> sentence index
     breaks: dict[str, np.ndarray]  # prefix sums of break tokens, by combination of break classes
     norms: np.ndarray  # token NORM hashes
+    quotes: list[int]  # token indices of double quotes
     mentions: list[Mention] = field(default_factory=list)
     cues: list[Cue] = field(default_factory=list)
     # raw matches, before the context component composes and resolves them
