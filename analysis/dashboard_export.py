@@ -85,8 +85,8 @@ def filters_description(filters: DashboardFilters) -> str:
     return ", ".join(parts)
 
 
-def distribution_dict(dist: Distribution, absolute: UrlBuilder) -> dict:
-    posts_url = reverse("dashboard:posts")
+def distribution_dict(dist: Distribution, posts_url: str) -> dict:
+    """posts_url: the absolute address of the drill-down page."""
     return {
         "key": dist.key,
         "label": dist.label,
@@ -105,7 +105,7 @@ def distribution_dict(dist: Distribution, absolute: UrlBuilder) -> dict:
                 "ci95_percent": list(share.interval_percent) if share.interval_percent else None,
                 "author_confirmed": share.author_confirmed,
                 "moderator_labelled": share.moderator_labelled,
-                "posts": absolute(f"{posts_url}?{share.query}"),
+                "posts": f"{posts_url}?{share.query}",
             }
             for share in dist.shares
         ],
@@ -113,10 +113,11 @@ def distribution_dict(dist: Distribution, absolute: UrlBuilder) -> dict:
 
 
 def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
-    def dists(items):
-        return [distribution_dict(d, absolute) for d in items]
+    posts_url = absolute(reverse("dashboard:posts"))
 
-    posts_url = reverse("dashboard:posts")
+    def dists(items):
+        return [distribution_dict(d, posts_url) for d in items]
+
     card = dashboard.model_card
     agreement = dashboard.agreement
     return {
@@ -131,14 +132,14 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
         },
         "pending_tags": dashboard.pending,
         "failed_tags": dashboard.failed,
-        "overall": distribution_dict(dashboard.overall, absolute),
+        "overall": distribution_dict(dashboard.overall, posts_url),
         "by_intervention": dists(dashboard.by_intervention),
         "by_condition": dists(dashboard.by_condition),
         "by_category": dists(dashboard.by_category),
         "by_month": dists(dashboard.by_month),
         "members": {
             "note": MEMBER_NOTE,
-            "overall": distribution_dict(dashboard.members_overall, absolute),
+            "overall": distribution_dict(dashboard.members_overall, posts_url),
             "by_intervention": dists(dashboard.members_by_intervention),
             "same_outcome_throughout": dashboard.members_consistent,
             "trajectories": [
@@ -147,7 +148,7 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
                     "latest": t.latest,
                     "label": t.label,
                     "members": t.members,
-                    "posts": absolute(f"{posts_url}?{t.query}"),
+                    "posts": f"{posts_url}?{t.query}",
                 }
                 for t in dashboard.trajectories
             ],
@@ -158,8 +159,8 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
                 "member_reports": [
                     {
                         "intervention": r.intervention,
-                        "posts": distribution_dict(r.posts, absolute),
-                        "members": distribution_dict(r.members, absolute),
+                        "posts": distribution_dict(r.posts, posts_url),
+                        "members": distribution_dict(r.members, posts_url),
                     }
                     for r in view.reports
                 ],

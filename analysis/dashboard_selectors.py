@@ -675,7 +675,8 @@ def drill_down_queryset(drill: DrillDown):
         queryset = queryset.filter(category_id=drill.category_id)
     if f.condition != ALL:
         queryset = queryset.filter(author_id__in=_condition_members(f.condition))
-    return queryset.select_related("post__thread", "post__tag").order_by("-created_at", "-post_id")
+    # Month leads created_at in the index, and the order is the same (a post's month is its created_at's).
+    return queryset.select_related("post__thread", "post__tag").order_by("-month", "-created_at", "-post_id")
 
 
 def drill_down_rows(drill: DrillDown):

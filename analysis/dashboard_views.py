@@ -6,6 +6,7 @@ import json
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from analysis import dashboard_export as export
@@ -55,6 +56,7 @@ def dashboard(request):
     if filters is None:
         return render(request, "analysis/dashboard/index.html", context, status=400)
     context["dashboard"] = dashboard_figures(filters)
+    context["posts_url"] = reverse("dashboard:posts")
     context["filters_description"] = export.filters_description(filters)
     context["query"] = filters.querystring()
     return render(request, "analysis/dashboard/index.html", context)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db import connection, transaction
+from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 
 from analysis.dashboard_vocabulary import (
     ALL,
@@ -319,20 +320,21 @@ def _increment(model, key_fields: Sequence[str], count_fields: Sequence[str], de
     keys = [quote(model._meta.get_field(name).column) for name in key_fields]
     counts = [quote(model._meta.get_field(name).column) for name in count_fields]
     # Only names from the model's own metadata go into the statement; the values are parameters.
-    placeholders = ", ".join(["%s"] * (len(keys) + len(counts)))
-    sql = (
-        f"INSERT INTO {table} ({', '.join(keys + counts)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET "
-        + ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counts)
-    )
+    width = len(keys) + len(counts)
     adapt = connection.ops.adapt_datefield_value
     params = [
-        tuple(adapt(part) if isinstance(part, date) else part for part in key) + tuple(counts_)
-        for key, counts_ in rows
+        [adapt(part) if isinstance(part, date) else part for part in key] + list(counts_) for key, counts_ in rows
     ]
+    update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counts)
     with connection.cursor() as cursor:
-        for batch in _chunks(params, 2000):
-            cursor.executemany(sql, batch)
+        # Many rows per statement (keys are unique within one call, so no row is hit twice).
+        for batch in _chunks(params, 400):
+            values = ", ".join([f"({', '.join(['%s'] * width)})"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(keys + counts)}) VALUES {values} "  # noqa: S608
+                f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {update}",
+                [value for row in batch for value in row],
+            )
 
 
 @dataclass
@@ -461,8 +463,12 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
             update_fields=["counted", "author_id", "conditions", "machine_outcome", "author_outcome"],
             batch_size=500,
         )
-        members = {c.author_id for pid in changed for c in (recorded[pid], current[pid]) if c is not None}
-        _refresh_members(sorted(members))
+        touched: dict[int, set[str]] = defaultdict(set)
+        for pid in changed:
+            for c in (recorded[pid], current[pid]):
+                if c is not None:
+                    touched[c.author_id].update(intervention for intervention, _ in c.items)
+        _refresh_members(sorted(touched), touched)
 
 
 def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:
@@ -492,78 +498,146 @@ _REPORT_FIELDS = (
 )
 
 
-def _refresh_members(user_ids: Sequence[int]) -> None:
-    """Recompute these members' reports from their counted posts' rows and apply the difference."""
+def _refresh_members(user_ids: Sequence[int], touched: dict[int, set[str]] | None = None) -> None:
+    """Recompute these members' reports and apply the difference to the member rollup.
+
+    touched: for each member, the interventions whose reports may have changed (from the posts just
+    refreshed); None, or a change of the member's conditions, recomputes all of theirs.
+    """
     from accounts.models import User
 
     if not user_ids:
         return
-    deltas = _Deltas()
-    changed: dict[int, tuple[dict, tuple[str, ...]]] = {}
     for chunk in _chunks(user_ids):
         MemberFact.objects.bulk_create([MemberFact(user_id=uid) for uid in chunk], ignore_conflicts=True)
     for chunk in _chunks(user_ids):
         locked = MemberFact.objects.select_for_update().filter(user_id__in=chunk).order_by("user_id")
         facts = {f.user_id: f for f in locked}
-        conditions = dict(User.objects.filter(id__in=chunk).values_list("id", "conditions"))
-        rows: dict[int, list[tuple]] = defaultdict(list)
-        for row in FactRow.objects.filter(author_id__in=chunk).order_by().values_list(*_MEMBER_ROW_FIELDS):
-            rows[row[0]].append(row[1:])
-        old: dict[int, dict] = defaultdict(dict)
-        for row in MemberReport.objects.filter(user_id__in=chunk).order_by().values_list(*_REPORT_FIELDS):
-            old[row[0]][(row[1], row[2])] = Report(*row[3:])
+        users = dict(User.objects.filter(id__in=chunk).values_list("id", "conditions"))
+        scope_of: dict[int, set[str] | None] = {}  # None: all interventions
         for uid in chunk:
-            new_reports = member_reports(rows[uid])
-            new_conditions = normalise_conditions(conditions.get(uid)) if new_reports else ()
-            old_conditions = tuple(facts[uid].conditions)
-            if old[uid] == new_reports and old_conditions == new_conditions:
+            conditions = normalise_conditions(users[uid]) if uid in users else ()
+            mine = None if touched is None else touched.get(uid)
+            scope_of[uid] = None if mine is None or conditions != tuple(facts[uid].conditions) else mine
+        which = _pairs_q(scope_of)
+        old: dict[int, dict] = defaultdict(dict)
+        for row in MemberReport.objects.filter(which["user_id"]).order_by().values_list(*_REPORT_FIELDS):
+            old[row[0]][(row[1], row[2])] = Report(*row[3:])
+        new = _member_reports_from_db(which["author_id"])
+        remaining = _members_with_other_reports(scope_of)
+        deltas = _Deltas()
+        changed: dict[int, tuple[dict, tuple[str, ...]]] = {}
+        for uid in chunk:
+            conditions = normalise_conditions(users[uid]) if uid in users else ()
+            final = conditions if (new.get(uid) or uid in remaining) else ()
+            before = tuple(facts[uid].conditions)
+            if old[uid] == new.get(uid, {}) and final == before:
                 continue
-            deltas.add_member(old[uid], old_conditions, -1)
-            deltas.add_member(new_reports, new_conditions, +1)
-            changed[uid] = (new_reports, new_conditions)
-    if not changed:
-        return
-    deltas.apply_members()
-    ids = sorted(changed)
-    for chunk in _chunks(ids):
-        MemberReport.objects.filter(user_id__in=chunk).delete()
-        MemberCondition.objects.filter(user_id__in=chunk).delete()
-    _write_members(changed)
-    MemberFact.objects.bulk_create(
-        [MemberFact(user_id=uid, conditions=list(changed[uid][1])) for uid in ids],
-        update_conflicts=True,
-        unique_fields=["user_id"],
-        update_fields=["conditions"],
-        batch_size=500,
-    )
-
-
-def _write_members(members: dict[int, tuple[dict, tuple[str, ...]]]) -> None:
-    MemberReport.objects.bulk_create(
-        [
-            MemberReport(
-                user_id=uid,
-                scope=scope,
-                intervention=intervention,
-                first_outcome=r.first,
-                latest_outcome=r.latest,
-                latest_post_id=r.latest_post_id,
-                latest_at=r.latest_at,
-                posts=r.posts,
+            deltas.add_member(old[uid], before, -1)
+            deltas.add_member(new.get(uid, {}), final, +1)
+            changed[uid] = (new.get(uid, {}), final)
+        if not changed:
+            continue
+        deltas.apply_members()
+        changed_scope = {uid: scope_of[uid] for uid in changed}
+        MemberReport.objects.filter(_pairs_q(changed_scope)["user_id"]).delete()
+        MemberReport.objects.bulk_create(
+            [
+                MemberReport(
+                    user_id=uid, scope=scope, intervention=intervention, first_outcome=r.first,
+                    latest_outcome=r.latest, latest_post_id=r.latest_post_id, latest_at=r.latest_at, posts=r.posts,
+                )
+                for uid, (reports, _) in changed.items()
+                for (scope, intervention), r in reports.items()
+            ],
+            batch_size=1000,
+        )
+        moved = sorted(uid for uid, (_, final) in changed.items() if final != tuple(facts[uid].conditions))
+        if moved:
+            MemberCondition.objects.filter(user_id__in=moved).delete()
+            MemberCondition.objects.bulk_create(
+                [MemberCondition(user_id=uid, condition=c) for uid in moved for c in changed[uid][1]], batch_size=1000
             )
-            for uid, (reports, _) in members.items()
-            for (scope, intervention), r in reports.items()
-        ],
-        batch_size=1000,
+            MemberFact.objects.bulk_create(
+                [MemberFact(user_id=uid, conditions=list(changed[uid][1])) for uid in moved],
+                update_conflicts=True,
+                unique_fields=["user_id"],
+                update_fields=["conditions"],
+                batch_size=500,
+            )
+
+
+def _pairs_q(scope_of: dict[int, set[str] | None]) -> dict[str, Q]:
+    """The (member, intervention) pairs to recompute, as a filter on MemberReport and one on FactRow."""
+    everything = sorted(uid for uid, names in scope_of.items() if names is None)
+    reports, facts = Q(user_id__in=everything), Q(author_id__in=everything)
+    for uid, names in sorted(scope_of.items()):
+        if names is not None:
+            reports |= Q(user_id=uid, intervention__in=sorted(names))
+            facts |= Q(author_id=uid, intervention__in=sorted(names))
+    return {"user_id": reports, "author_id": facts}
+
+
+def _members_with_other_reports(scope_of: dict[int, set[str] | None]) -> set[int]:
+    """Members who keep reports outside the pairs being recomputed."""
+    partial = {uid: names for uid, names in scope_of.items() if names is not None}
+    if not partial:
+        return set()
+    others = Q()
+    for uid, names in sorted(partial.items()):
+        others |= Q(user_id=uid) & ~Q(intervention__in=sorted(names))
+    return set(MemberReport.objects.filter(others).values_list("user_id", flat=True).distinct())
+
+
+def _member_reports_from_db(which: Q) -> dict[int, dict[tuple[int, str], Report]]:
+    """member_reports() for the fact rows matching `which`, summed by the database (two queries), so a
+    prolific member's thousands of rows never travel to Python."""
+    reported = Case(When(outcome=Outcome.NONE, then=Value(0)), default=Value(1), output_field=IntegerField())
+    groups = (
+        FactRow.objects.filter(which)
+        .annotate(reported=reported)
+        .values("author_id", "intervention", "conf_level", "source", "reported")
+        .annotate(n=Count("id"), first_at=Min("created_at"), last_at=Max("created_at"))
+        .order_by()
     )
-    MemberCondition.objects.bulk_create(
-        [
-            MemberCondition(user_id=uid, condition=c)
-            for uid, (_, conditions) in members.items()
-            for c in conditions
-        ],
-        batch_size=1000,
-    )
+    by_pair: dict[tuple[int, str], list[dict]] = defaultdict(list)
+    for group in groups:
+        by_pair[(group["author_id"], group["intervention"])].append(group)
+    # What each (member, intervention, scope) needs: its count, and the moments of its first and latest report.
+    wanted = {}
+    times = set()
+    for (uid, intervention), found in by_pair.items():
+        for scope in SCOPES:
+            passing = [g for g in found if _passes(scope, g["conf_level"], g["source"])]
+            if not passing:
+                continue
+            with_outcome = [g for g in passing if g["reported"]]
+            if with_outcome:
+                first_at = min(g["first_at"] for g in with_outcome)
+                latest_at = max(g["last_at"] for g in with_outcome)
+                times.update((first_at, latest_at))
+            else:
+                first_at, latest_at = None, max(g["last_at"] for g in passing)
+                times.add(latest_at)
+            wanted[(uid, intervention, scope)] = (sum(g["n"] for g in passing), bool(with_outcome), first_at, latest_at)
+    candidates: dict[tuple[int, str], list[tuple]] = defaultdict(list)
+    ordered = sorted(times)
+    for part in _chunks(ordered):
+        rows = FactRow.objects.filter(which, created_at__in=part).order_by().values_list(
+            "author_id", "intervention", "outcome", "conf_level", "source", "created_at", "post_id"
+        )
+        for row in rows:
+            candidates[(row[0], row[1])].append(row[2:])
+    reports: dict[int, dict[tuple[int, str], Report]] = defaultdict(dict)
+    for (uid, intervention, scope), (posts, has_outcome, first_at, latest_at) in wanted.items():
+        rows = [
+            r for r in candidates[(uid, intervention)]
+            if _passes(scope, r[1], r[2]) and (r[0] != Outcome.NONE) == has_outcome
+        ]
+        latest = max((r for r in rows if r[3] == latest_at), key=lambda r: r[4])
+        first = min((r for r in rows if r[3] == first_at), key=lambda r: r[4])[0] if has_outcome else Outcome.NONE
+        reports[uid][(scope, intervention)] = Report(first, latest[0], latest[4], latest_at, posts)
+    return reports
 
 
 def rollups_refresh_member(*, user_id: int) -> None:

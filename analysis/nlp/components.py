@@ -350,9 +350,17 @@ class OutcomeSentences:
         n = len(doc)
         if n == 0:
             return doc
-        for i in np.flatnonzero(doc.to_array("IS_SPACE")).tolist():
+        spaces = np.flatnonzero(doc.to_array("IS_SPACE")).tolist()
+        for i in spaces:
             if i + 1 < n and "\n" in doc[i].text:
                 doc[i + 1].is_sent_start = True
+        # a blank line is not a sentence of its own: it joins the sentence before it, so "the next
+        # sentence" and "two sentences back" count sentences with words
+        for i in spaces:
+            if i > 0 and doc[i].is_sent_start:
+                doc[i].is_sent_start = False
+                if i + 1 < n:
+                    doc[i + 1].is_sent_start = True
         if n > self.max_len:
             starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
             if not starts or starts[0] != 0:
@@ -688,6 +696,7 @@ class OutcomeContext:
             group = self.groups[g]
             cue = Cue(start, end, group.polarity, group.weight, group.symptoms, False, int(f.sent_of[start]))
             cue.denied = group.negated
+            cue.npi = group.npi
             candidates.append((start, end, 1, cue))
         # Longest wins; on equal length a composition wins over a lexicon phrase.
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -730,6 +739,8 @@ class OutcomeContext:
             if ce <= a and b <= s1 and a - ce <= self.neg_post_window and not f.broken("all", ce, a)
         )
         cue.negated = (negations % 2 == 1) != cue.denied  # "didn't do nothing for me" is a benefit
+        if cue.npi:
+            cue.negated = True  # "never did me any good", "there was no point where it did me any good"
         if cue.negated and cue.polarity == "helped" and doc[cue.start].norm_ == "without":
             # "I can't walk without pain", "can't exercise without crashing": a harm, stated twice negatively
             cue.polarity, cue.negated = "worsened", False

@@ -49,6 +49,10 @@ class LogisticModel:
         self.scale = np.asarray(spec["scale"], dtype=np.float64)
         self.coef = np.asarray(spec["coef"], dtype=np.float64)
         self.intercept = np.asarray(spec["intercept"], dtype=np.float64)
+        # with no cue tied to exercise, an outcome is shown only when the model is at least this sure
+        # (None: never; the post is tagged none)
+        tau = spec.get("no_evidence_min_confidence")
+        self.no_evidence_min_confidence = None if tau is None else float(tau)
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         z = self.coef @ ((x - self.mean) / self.scale) + self.intercept
@@ -127,10 +131,16 @@ class Decider:
             proba = self.model.proba(x)
         k = int(proba.argmax())
         outcome, confidence = OUTCOMES[k], float(proba[k])
-        if outcome != "none" and not any(c.target_kind == "exercise" for c in f.cues):
+        tau = self.model.no_evidence_min_confidence if self.model is not None else None
+        if (
+            outcome != "none"
+            and not any(c.target_kind == "exercise" for c in f.cues)
+            and (tau is None or confidence < tau)
+        ):
             # no outcome of exercise was found in the words at all: the model is guessing from the post's
-            # shape and vocabulary; say none, with the model's (low) belief in none as the confidence, so
-            # the tag goes to the review queue instead of showing an outcome with no evidence
+            # shape and vocabulary; unless it is very sure, say none, with the model's (low) belief in none
+            # as the confidence, so the tag goes to the review queue instead of showing an outcome with no
+            # evidence
             outcome, confidence = "none", float(proba[OUTCOMES.index("none")])
         f.decision = {
             "outcome": outcome,

@@ -61,6 +61,7 @@ class Cue:
     # where negation and modals are looked for (the verb of "my legs don't cramp"), and the words that are
     # the cue itself (not the words between a symptom and its direction word)
     denied: bool = False  # the phrase itself denies the outcome ("does nothing for me")
+    npi: bool = False  # only ever named to be denied ("did me any good")
     anchor: int = -1
     core: tuple[tuple[int, int], ...] = ()
     link: str = "none"

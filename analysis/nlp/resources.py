@@ -161,6 +161,9 @@ class CueGroup:
     symptoms: tuple[str, ...]
     phrases: tuple[str, ...]
     negated: bool = False  # the phrase itself denies the outcome: "does nothing for me", "waste of time"
+    # a benefit that is only ever named to be denied ("never did me any good", "any improvement"): counted as
+    # a denied benefit whether or not a negation is in the window
+    npi: bool = False
 
 
 @dataclass(frozen=True)
@@ -237,9 +240,10 @@ def _parse_cues(data: dict):
             raise ResourceError(f"{where}:{polarity}: expected a non-empty list of groups")
         for i, group in enumerate(data[polarity]):
             w = f"{where}:{polarity}[{i}]"
-            _keys(group, w, {"weight", "symptoms", "phrases"}, {"negated"})
-            if not isinstance(group.get("negated", False), bool):
-                raise ResourceError(f"{w}.negated: expected true or false, got {group['negated']!r}")
+            _keys(group, w, {"weight", "symptoms", "phrases"}, {"negated", "npi"})
+            for flag in ("negated", "npi"):
+                if not isinstance(group.get(flag, False), bool):
+                    raise ResourceError(f"{w}.{flag}: expected true or false, got {group[flag]!r}")
             weight = group["weight"]
             if not isinstance(weight, int | float) or isinstance(weight, bool) or not 0 < weight <= 1:
                 raise ResourceError(f"{w}.weight: expected a number in (0, 1], got {weight!r}")
@@ -254,6 +258,7 @@ def _parse_cues(data: dict):
                     tuple(symptoms),
                     tuple(_phrases(group["phrases"], f"{w}.phrases")),
                     bool(group.get("negated", False)),
+                    bool(group.get("npi", False)),
                 )
             )
     dirs = _keys(data["directions"], f"{where}:directions", set(DIRECTIONS))
@@ -329,7 +334,16 @@ def _load_model(directory: Path) -> dict | None:
         model,
         MODEL_FILE,
         {"kind", "features", "classes", "mean", "scale", "coef", "intercept"},
-        {"trained_on", "dev_macro_f1", "notes", "l2", "epochs"},
+        {
+            "trained_on",
+            "dev_macro_f1",
+            "cv_macro_f1",
+            "labelled_items",
+            "notes",
+            "l2",
+            "epochs",
+            "no_evidence_min_confidence",
+        },
     )
     n = len(model["features"])
     if any(name.startswith("textcat_") for name in model["features"]):
@@ -342,6 +356,9 @@ def _load_model(directory: Path) -> dict | None:
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
     if any(len(row) != n for row in model["coef"]) or len(model["intercept"]) != len(OUTCOMES):
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
+    tau = model.get("no_evidence_min_confidence")
+    if tau is not None and (not isinstance(tau, int | float) or isinstance(tau, bool) or not 0 <= tau <= 1):
+        raise ResourceError(f"{MODEL_FILE}: no_evidence_min_confidence must be null or a number in [0, 1]")
     return model
 
 

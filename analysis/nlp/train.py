@@ -1,52 +1,128 @@
 """Train the decision model and compare decision methods: `python -m analysis.nlp.train [--write]`.
 
-Fits on the train split only and chooses on the dev split (the test split is never read here):
-  - rules:          decision.rule_scores over the context-flagged, attributed cue features;
+Fits on the gold train split PLUS the forum's labelled seed stories (forum/seed_data/threads/*.yaml, read
+as files: no Django); the dev split is held out and the test split is never read here.
+
+Methods:
+  - rules:          decision.rule_scores over the context-flagged, attributed cue features (nothing fitted);
   - logreg:         a multinomial logistic regression (numpy) over the same features;
   - textcat:        spaCy's TextCategorizer (TextCatBOW.v3, unigrams + bigrams) alone on the raw text, for
-                    reference; its epochs are chosen on dev;
+                    reference;
   - logreg+textcat: the logistic regression over the cue features plus the TextCategorizer's class
-                    probabilities (stacked: out-of-fold probabilities on train).
-L2 strength and class weighting are chosen on dev. Prints train/dev/seed macro-F1 for each. With --write,
-saves the dev winner's artefacts (resources/decision_model.json, and resources/textcat/ if it reads the
-TextCategorizer), which changes TAGGER_VERSION. Deterministic: fixed seeds and full-batch training, so the
-same data gives the same files on the same machine and library versions.
+                    probabilities (stacked: out-of-fold probabilities for the items it is fitted on).
+
+Every setting (TextCat epochs, L2 strength, class weighting, and how sure the model must be to tag an
+outcome when no cue was tied to exercise) is scored twice:
+  - dev: fitted on train+seed, scored on the 120 held-out dev items (the gold writers);
+  - CV:  5-fold cross-validation on train+seed, folds by thread file for the seed stories (one thread's
+         posts never sit on both sides) and stratified by outcome for the gold items; the stacked model is
+         cross-validated with nested out-of-fold TextCat probabilities, so no fold's TextCat has read the
+         posts it is scored on. CV is the generalisation signal (811 items, two groups of writers).
+The winner maximises the mean of dev and CV macro-F1 (ties, within SELECTION_TOLERANCE: the stronger L2,
+then the stricter evidence rule). With --write the winner's artefacts are saved (resources/
+decision_model.json, and resources/textcat/ if it reads the TextCategorizer), which changes
+TAGGER_VERSION. Deterministic: fixed seeds, fixed folds and full-batch training, so the same data gives
+the same files on the same machine and library versions.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .decision import TEXTCAT_FEATURES, outcome_from_scores, rule_scores
-from .evaluation import classification, load_split
+from .evaluation import Item, classification, load_split
 from .features import FEATURE_NAMES, raw_sums
 from .pipeline import build_pipeline
 from .resources import MODEL_FILE, OUTCOMES, RESOURCES_DIR, TEXTCAT_CONFIG, TEXTCAT_DIR
 from .tagger import prepare_text
 
-L2_GRID = (0.1, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+L2_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
+EPOCH_GRID = (2, 3, 4, 6, 8)
+# How sure the model must be to tag helped/worsened/mixed when no cue in the post was tied to exercise
+# (None: never, the post is tagged none; 0.0: always trust the model).
+EVIDENCE_GRID = (None, 0.9, 0.8, 0.7, 0.6, 0.0)
 EPOCHS = 3000
 LEARNING_RATE = 0.5
 SEED = 20240611
-DEV_TOLERANCE = 0.01
+FOLDS = 5
+SELECTION_TOLERANCE = 0.005
+NONE_INDEX = OUTCOMES.index("none")
 
 
-def featurise(nlp, texts):
-    """Feature matrix, the rules' outcomes, and whether any cue was tied to exercise (the decision says
-    none without one, whatever the model thinks: decision.Decider)."""
+# ---------------------------------------------------------------------------------------------------------
+# Data
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _stable(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def group_of(item: Item) -> str:
+    """Seed stories are grouped by thread file (`a01_walking-programme-crash:p3` -> the file); each gold
+    item is its own group."""
+    return item.id.split(":", 1)[0] if ":" in item.id else item.id
+
+
+def assign_folds(items: list[Item], folds: int = FOLDS) -> np.ndarray:
+    """Fold of each item: gold items round-robin within their outcome (stratified, in a fixed hashed
+    order), then whole seed threads, largest first, each to the fold with the fewest items so far."""
+    fold = np.full(len(items), -1)
+    sizes = np.zeros(folds, dtype=int)
+    gold = [i for i, it in enumerate(items) if ":" not in it.id]
+    for outcome in OUTCOMES:
+        members = sorted((i for i in gold if items[i].outcome == outcome), key=lambda i: _stable(items[i].id))
+        for n, i in enumerate(members):
+            fold[i] = (n + OUTCOMES.index(outcome)) % folds
+            sizes[fold[i]] += 1
+    threads: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        if ":" in it.id:
+            threads.setdefault(group_of(it), []).append(i)
+    for _name, members in sorted(threads.items(), key=lambda kv: (-len(kv[1]), _stable(kv[0]))):
+        k = int(np.argmin(sizes))
+        fold[members] = k
+        sizes[k] += len(members)
+    return fold
+
+
+@dataclass
+class Featurised:
+    items: list[Item]
+    x: np.ndarray  # cue features (features.FEATURE_NAMES)
+    rules: list[str]  # the rules' outcome
+    has_cue: np.ndarray  # a cue was tied to exercise
+    gold: list[str]
+
+    @property
+    def y(self) -> np.ndarray:
+        return np.array([OUTCOMES.index(g) for g in self.gold])
+
+
+def featurise(nlp, items: list[Item]) -> Featurised:
+    """Feature matrix, the rules' outcomes, and whether any cue was tied to exercise."""
     xs, rule_preds, has_cue = [], [], []
-    for doc in nlp.pipe((prepare_text(t) for t in texts), batch_size=64):
+    for doc in nlp.pipe((prepare_text(i.text) for i in items), batch_size=64):
         f = doc._.outcome_findings
         xs.append([f.features[name] for name in FEATURE_NAMES])
         rule_preds.append(outcome_from_scores(*rule_scores(raw_sums(f))))
         has_cue.append(any(c.target_kind == "exercise" for c in f.cues))
-    return np.asarray(xs, dtype=np.float64), rule_preds, np.asarray(has_cue)
+    return Featurised(
+        items, np.asarray(xs, dtype=np.float64), rule_preds, np.asarray(has_cue), [i.outcome for i in items]
+    )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Logistic regression
+# ---------------------------------------------------------------------------------------------------------
 
 
 def fit_logreg(x: np.ndarray, y: np.ndarray, l2: float, class_weight: np.ndarray | None = None) -> dict:
@@ -83,32 +159,43 @@ def fit_logreg(x: np.ndarray, y: np.ndarray, l2: float, class_weight: np.ndarray
     }
 
 
-def predict_logreg(model: dict, x: np.ndarray, has_cue: np.ndarray | None = None) -> list[str]:
+def proba_logreg(model: dict, x: np.ndarray) -> np.ndarray:
     z = (x - np.asarray(model["mean"])) / np.asarray(model["scale"])
     logits = z @ np.asarray(model["coef"]).T + np.asarray(model["intercept"])
-    pred = [OUTCOMES[i] for i in logits.argmax(axis=1)]
-    if has_cue is not None:
-        pred = [p if ok else "none" for p, ok in zip(pred, has_cue, strict=True)]
-    return pred
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+def decide(proba: np.ndarray, has_cue: np.ndarray, min_confidence: float | None) -> list[str]:
+    """The outcome the tagger shows (decision.Decider): the model's choice, except that with no cue tied
+    to exercise an outcome needs at least min_confidence (None: it is always none)."""
+    out = []
+    for p, cue in zip(proba, has_cue, strict=True):
+        k = int(p.argmax())
+        if k != NONE_INDEX and not cue and (min_confidence is None or p[k] < min_confidence):
+            k = NONE_INDEX
+        out.append(OUTCOMES[k])
+    return out
 
 
 def macro_f1(gold, pred) -> float:
     return classification(gold, pred)[1]
 
 
-def train_textcat(train_items, dev_items, max_epochs: int = 12):
-    """spaCy TextCatBOW on the raw text; returns (best dev macro-F1, best epoch)."""
-    best = (-1.0, 0)
-    gold = [i.outcome for i in dev_items]
-    for epochs in range(1, max_epochs + 1):
-        probs = textcat_probs(train_items, [i.text for i in dev_items], epochs)
-        score = macro_f1(gold, [OUTCOMES[k] for k in probs.argmax(axis=1)])
-        if score > best[0]:
-            best = (score, epochs)
-    return best
+def class_weights(y: np.ndarray, weighting: str) -> np.ndarray | None:
+    if weighting == "uniform":
+        return None
+    counts = np.bincount(y, minlength=len(OUTCOMES)).astype(float)
+    return counts.sum() / (len(OUTCOMES) * np.maximum(counts, 1))
 
 
-def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None = None):
+# ---------------------------------------------------------------------------------------------------------
+# TextCategorizer
+# ---------------------------------------------------------------------------------------------------------
+
+
+def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None = None) -> np.ndarray:
     """Train TextCatBOW on train_items for `epochs`; return class probabilities for predict_texts (and save
     the component to save_to)."""
     import spacy
@@ -136,47 +223,163 @@ def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None 
         if save_to.exists():
             shutil.rmtree(save_to)
         textcat.to_disk(save_to, exclude=["vocab"])
-    return np.array([[d.cats[o] for o in OUTCOMES] for d in nlp.pipe(prepare_text(t) for t in predict_texts)])
+    texts = [prepare_text(t) for t in predict_texts]
+    if not texts:
+        return np.zeros((0, len(OUTCOMES)))
+    return np.array([[d.cats[o] for o in OUTCOMES] for d in nlp.pipe(texts)])
 
 
-def out_of_fold(train, epochs: int, folds: int = 5) -> np.ndarray:
-    """TextCat probabilities for each train item from a model that did not see it (for stacking)."""
-    oof = np.zeros((len(train), len(OUTCOMES)))
-    order = np.arange(len(train)) % folds
-    for k in range(folds):
-        held = order == k
-        oof[held] = textcat_probs(
-            [t for t, h in zip(train, held, strict=True) if not h],
-            [t.text for t, h in zip(train, held, strict=True) if h],
+@dataclass
+class TextcatRun:
+    """TextCat probabilities for one number of epochs:
+    outer[i]:    for fit item i, from a model trained on the other folds (out of fold);
+    inner[k][i]: for fit item i outside fold k, from a model trained on neither fold k nor i's fold (the
+                 features of the stacker fitted for fold k, nested so fold k is never read);
+    dev:         for the dev items, from a model trained on all fit items."""
+
+    epochs: int
+    outer: np.ndarray
+    inner: dict[int, np.ndarray]
+    dev: np.ndarray
+
+
+def textcat_run(items: list[Item], folds: np.ndarray, dev: list[Item], epochs: int) -> TextcatRun:
+    n = len(items)
+    outer = np.zeros((n, len(OUTCOMES)))
+    inner: dict[int, np.ndarray] = {}
+    for k in range(FOLDS):
+        held = folds == k
+        outer[held] = textcat_probs(
+            [it for it, h in zip(items, held, strict=True) if not h],
+            [it.text for it, h in zip(items, held, strict=True) if h],
             epochs,
         )
-    return oof
-
-
-def choose_logreg(x_tr, y_tr, x_dev, g_dev, x_seed, g_seed, features, label, cue_dev=None, cue_seed=None):
-    """Fit for every L2 strength and class weighting; keep the best on dev (ties: stronger L2)."""
-    counts = np.bincount(y_tr, minlength=len(OUTCOMES)).astype(float)
-    balanced = counts.sum() / (len(OUTCOMES) * np.maximum(counts, 1))
-    candidates = []
-    for weighting, cw in (("uniform", None), ("balanced", balanced)):
-        for l2 in L2_GRID:
-            model = fit_logreg(x_tr, y_tr, l2, cw)
-            model["features"] = list(features)
-            dev_f1 = macro_f1(g_dev, predict_logreg(model, x_dev, cue_dev))
-            seed_f1 = macro_f1(g_seed, predict_logreg(model, x_seed, cue_seed))
-            tr_f1 = macro_f1([OUTCOMES[k] for k in y_tr], predict_logreg(model, x_tr))
-            print(
-                f"  {label:15} {weighting:8} l2={l2:<6} "
-                f"train {tr_f1:.3f}  dev {dev_f1:.3f}  seed {seed_f1:.3f}"
+        inner[k] = np.zeros((n, len(OUTCOMES)))
+        for j in range(FOLDS):
+            if j == k:
+                continue
+            use = (folds != k) & (folds != j)
+            inner[k][folds == j] = textcat_probs(
+                [it for it, u in zip(items, use, strict=True) if u],
+                [it.text for it, f in zip(items, folds, strict=True) if f == j],
+                epochs,
             )
-            candidates.append((dev_f1, l2, tr_f1, seed_f1, model, f"{weighting}, l2={l2}"))
-    # dev has 120 items, so differences of a point are noise: among the settings within DEV_TOLERANCE of
-    # the best, take the most strongly regularised
-    top = max(c[0] for c in candidates)
-    dev_f1, _, tr_f1, seed_f1, model, note = max(
-        (c for c in candidates if c[0] >= top - DEV_TOLERANCE), key=lambda c: (c[1], c[0])
+    dev_probs = textcat_probs(items, [i.text for i in dev], epochs)
+    return TextcatRun(epochs, outer, inner, dev_probs)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cross-validation and the choice
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Candidate:
+    method: str
+    setting: str
+    dev_f1: float
+    cv_f1: float
+    cv_gold_f1: float  # the gold train items of the CV figure
+    cv_seed_f1: float  # the seed stories of the CV figure
+    l2: float = 0.0
+    min_confidence: float | None = None
+    weighting: str = "uniform"
+    epochs: int = 0
+
+    @property
+    def score(self) -> float:
+        return (self.dev_f1 + self.cv_f1) / 2
+
+
+def _split_scores(fit: Featurised, pred: list[str]) -> tuple[float, float, float]:
+    seed = np.array([":" in it.id for it in fit.items])
+    gold = np.asarray(fit.gold)
+    p = np.asarray(pred)
+    return (
+        macro_f1(fit.gold, pred),
+        macro_f1(list(gold[~seed]), list(p[~seed])),
+        macro_f1(list(gold[seed]), list(p[seed])),
     )
-    return dev_f1, tr_f1, seed_f1, model, note
+
+
+def logreg_candidates(
+    fit: Featurised, dev: Featurised, folds: np.ndarray, tc: TextcatRun | None, method: str
+) -> list[Candidate]:
+    """Every (weighting, L2, evidence rule) for the plain or the stacked logistic regression."""
+    y = fit.y
+    x_fit = fit.x if tc is None else np.hstack([fit.x, tc.outer])
+    x_dev = dev.x if tc is None else np.hstack([dev.x, tc.dev])
+    out = []
+    for weighting in ("uniform", "balanced"):
+        for l2 in L2_GRID:
+            oof = np.zeros((len(y), len(OUTCOMES)))
+            for k in range(FOLDS):
+                tr, te = folds != k, folds == k
+                x_tr = fit.x[tr] if tc is None else np.hstack([fit.x[tr], tc.inner[k][tr]])
+                x_te = fit.x[te] if tc is None else np.hstack([fit.x[te], tc.outer[te]])
+                model = fit_logreg(x_tr, y[tr], l2, class_weights(y[tr], weighting))
+                oof[te] = proba_logreg(model, x_te)
+            full = fit_logreg(x_fit, y, l2, class_weights(y, weighting))
+            p_dev = proba_logreg(full, x_dev)
+            for tau in EVIDENCE_GRID:
+                cv, cv_gold, cv_seed = _split_scores(fit, decide(oof, fit.has_cue, tau))
+                dev_f1 = macro_f1(dev.gold, decide(p_dev, dev.has_cue, tau))
+                rule = "strict" if tau is None else f">={tau}"
+                setting = f"{weighting}, l2={l2}, no-cue outcome {rule}"
+                if tc is not None:
+                    setting += f", textcat {tc.epochs} epochs"
+                out.append(
+                    Candidate(
+                        method,
+                        setting,
+                        dev_f1,
+                        cv,
+                        cv_gold,
+                        cv_seed,
+                        l2,
+                        tau,
+                        weighting,
+                        tc.epochs if tc is not None else 0,
+                    )
+                )
+    return out
+
+
+def best(cands: list[Candidate]) -> Candidate:
+    top = max(c.score for c in cands)
+    near = [c for c in cands if c.score >= top - SELECTION_TOLERANCE]
+    # the stronger regularisation, then the stricter evidence rule, then the better score
+    return max(
+        near,
+        key=lambda c: (c.l2, 2.0 if c.min_confidence is None else c.min_confidence, c.score),
+    )
+
+
+def evaluate_all(epoch_grid=EPOCH_GRID, verbose: bool = True):
+    """Featurise, cross-validate every method and setting; returns (candidates, context)."""
+    train, dev_items, seed = load_split("train"), load_split("dev"), load_split("seed")
+    items = train + seed
+    folds = assign_folds(items)
+    nlp = build_pipeline(method="rules")
+    fit, dev = featurise(nlp, items), featurise(nlp, dev_items)
+    cands: list[Candidate] = []
+
+    cv, cv_gold, cv_seed = _split_scores(fit, fit.rules)
+    cands.append(Candidate("rules", "decision.rule_scores", macro_f1(dev.gold, dev.rules), cv, cv_gold, cv_seed))
+    cands += logreg_candidates(fit, dev, folds, None, "logreg")
+    runs = {}
+    for epochs in epoch_grid:
+        tc = runs[epochs] = textcat_run(items, folds, dev_items, epochs)
+        tc_cv = [OUTCOMES[k] for k in tc.outer.argmax(1)]
+        cv, cv_gold, cv_seed = _split_scores(fit, tc_cv)
+        dev_f1 = macro_f1(dev.gold, [OUTCOMES[k] for k in tc.dev.argmax(1)])
+        cands.append(
+            Candidate("textcat", f"TextCatBOW {epochs} epochs", dev_f1, cv, cv_gold, cv_seed, epochs=epochs)
+        )
+        cands += logreg_candidates(fit, dev, folds, tc, "logreg+textcat")
+        if verbose:
+            print(f"  textcat {epochs} epochs done", flush=True)
+    return cands, {"items": items, "folds": folds, "fit": fit, "dev": dev, "runs": runs, "train": train}
 
 
 def main(argv=None) -> None:
@@ -186,96 +389,66 @@ def main(argv=None) -> None:
         action="store_true",
         help=f"write the winning method's artefacts: resources/{MODEL_FILE} (+ resources/{TEXTCAT_DIR}/)",
     )
+    parser.add_argument("--all", action="store_true", help="print every setting, not only each method's best")
     args = parser.parse_args(argv)
 
-    train, dev, seed = load_split("train"), load_split("dev"), load_split("seed")
-    nlp = build_pipeline(method="rules")
-    x_tr, rules_tr, _ = featurise(nlp, [i.text for i in train])
-    x_dev, rules_dev, cue_dev = featurise(nlp, [i.text for i in dev])
-    x_seed, rules_seed, cue_seed = featurise(nlp, [i.text for i in seed])
-    y_tr = np.array([OUTCOMES.index(i.outcome) for i in train])
-    g_tr, g_dev, g_seed = ([i.outcome for i in s] for s in (train, dev, seed))
-
-    rows = {
-        "rules": (
-            macro_f1(g_tr, rules_tr),
-            macro_f1(g_dev, rules_dev),
-            macro_f1(g_seed, rules_seed),
-            "decision.rule_scores",
-            None,
-        )
-    }
-    dev_f1, tr_f1, seed_f1, model, label = choose_logreg(
-        x_tr, y_tr, x_dev, g_dev, x_seed, g_seed, FEATURE_NAMES, "logreg", cue_dev, cue_seed
-    )
-    rows["logreg"] = (tr_f1, dev_f1, seed_f1, label, model)
-
-    tc_dev, epochs = train_textcat(train, dev)
-    tc_seed_probs = textcat_probs(train, [i.text for i in seed], epochs)
-    rows["textcat (BOW)"] = (
-        float("nan"),
-        tc_dev,
-        macro_f1(g_seed, [OUTCOMES[k] for k in tc_seed_probs.argmax(1)]),
-        f"TextCatBOW unigrams+bigrams, {epochs} epochs",
-        None,
-    )
-
-    oof = out_of_fold(train, epochs)
-    full = textcat_probs(train, [i.text for i in dev] + [i.text for i in seed], epochs)
-    tc_dev_probs, tc_seed_probs = full[: len(dev)], full[len(dev) :]
-    h_dev, h_tr, h_seed, h_model, h_label = choose_logreg(
-        np.hstack([x_tr, oof]),
-        y_tr,
-        np.hstack([x_dev, tc_dev_probs]),
-        g_dev,
-        np.hstack([x_seed, tc_seed_probs]),
-        g_seed,
-        FEATURE_NAMES + TEXTCAT_FEATURES,
-        "logreg+textcat",
-        cue_dev,
-        cue_seed,
-    )
-    rows["logreg+textcat"] = (
-        h_tr,
-        h_dev,
-        h_seed,
-        f"{h_label}; textcat {epochs} epochs, out-of-fold on train",
-        h_model,
-    )
-
+    cands, ctx = evaluate_all()
+    items, fit = ctx["items"], ctx["fit"]
+    n_seed = sum(1 for i in items if ":" in i.id)
     print(
-        f"\n{'method':<16} {'train':>7} {'dev':>7} {'seed':>7}  "
-        "(macro-F1; train of stacked models is in-fold)"
+        f"\nfitted on {len(items)} items (train {len(items) - n_seed} + seed {n_seed}); "
+        f"dev {len(ctx['dev'].items)} held out; CV = {FOLDS}-fold on train+seed, seed folds by thread"
     )
-    for name, (a, b, c, note, _) in rows.items():
-        print(f"{name:<16} {a:>7.3f} {b:>7.3f} {c:>7.3f}  {note}")
-    # the choice is made on dev alone; the plain TextCategorizer is a reference, not a candidate on its own
-    winner = max(("rules", "logreg", "logreg+textcat"), key=lambda k: rows[k][1])
-    print(f"\nchosen on dev: {winner}")
+    header = f"{'method':<16} {'dev':>6} {'CV':>6} {'CV-gold':>8} {'CV-seed':>8}  setting"
+    print(header)
+    shown = cands if args.all else []
+    for method in ("rules", "logreg", "textcat", "logreg+textcat"):
+        group = [c for c in cands if c.method == method]
+        shown_here = [c for c in shown if c.method == method] or [best(group)]
+        for c in shown_here:
+            print(
+                f"{c.method:<16} {c.dev_f1:>6.3f} {c.cv_f1:>6.3f} {c.cv_gold_f1:>8.3f} {c.cv_seed_f1:>8.3f}"
+                f"  {c.setting}"
+            )
+    # the plain TextCategorizer is a reference, not a candidate on its own
+    winner = best([c for c in cands if c.method != "textcat"])
+    print(f"\nchosen (mean of dev and CV macro-F1): {winner.method}, {winner.setting}")
+    print(f"  dev {winner.dev_f1:.3f}, CV {winner.cv_f1:.3f} (gold {winner.cv_gold_f1:.3f}, seed {winner.cv_seed_f1:.3f})")
 
-    if args.write:
-        resources = Path(RESOURCES_DIR)
-        model_path, textcat_path = resources / MODEL_FILE, resources / TEXTCAT_DIR
-        if winner == "rules":
-            model_path.unlink(missing_ok=True)
-            shutil.rmtree(textcat_path, ignore_errors=True)
-            print(f"removed {model_path.name}: the rules decide")
-            return
-        _, dev_f1, _, label, model = rows[winner]
-        if winner == "logreg+textcat":
-            textcat_probs(train, [], epochs, save_to=textcat_path)
-        else:
-            shutil.rmtree(textcat_path, ignore_errors=True)
-        model["trained_on"] = (
-            f"train ({len(train)} items); chosen on dev ({len(dev)} items): {winner}, {label}"
-        )
-        model["dev_macro_f1"] = round(dev_f1, 4)
-        rounded = {
-            k: (np.round(np.asarray(v), 6).tolist() if k in ("mean", "scale", "coef", "intercept") else v)
-            for k, v in model.items()
-        }
-        model_path.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
-        print(f"wrote {model_path}" + (f" and {textcat_path}/" if winner == "logreg+textcat" else ""))
+    if not args.write:
+        return
+    resources = Path(RESOURCES_DIR)
+    model_path, textcat_path = resources / MODEL_FILE, resources / TEXTCAT_DIR
+    if winner.method == "rules":
+        model_path.unlink(missing_ok=True)
+        shutil.rmtree(textcat_path, ignore_errors=True)
+        print(f"removed {model_path.name}: the rules decide")
+        return
+    y = fit.y
+    if winner.method == "logreg+textcat":
+        run = ctx["runs"][winner.epochs]
+        x = np.hstack([fit.x, run.outer])
+        textcat_probs(items, [], winner.epochs, save_to=textcat_path)
+    else:
+        x = fit.x
+        shutil.rmtree(textcat_path, ignore_errors=True)
+    model = fit_logreg(x, y, winner.l2, class_weights(y, winner.weighting))
+    if winner.method == "logreg+textcat":
+        model["features"] = list(FEATURE_NAMES + TEXTCAT_FEATURES)
+    model["no_evidence_min_confidence"] = winner.min_confidence
+    model["trained_on"] = (
+        f"train+seed ({len(items)} items: {len(items) - n_seed} gold train, {n_seed} seed stories); "
+        f"chosen on dev ({len(ctx['dev'].items)} items) and {FOLDS}-fold CV: {winner.method}, {winner.setting}"
+    )
+    model["labelled_items"] = len(items)
+    model["dev_macro_f1"] = round(winner.dev_f1, 4)
+    model["cv_macro_f1"] = round(winner.cv_f1, 4)
+    rounded = {
+        k: (np.round(np.asarray(v), 6).tolist() if k in ("mean", "scale", "coef", "intercept") else v)
+        for k, v in model.items()
+    }
+    model_path.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {model_path}" + (f" and {textcat_path}/" if winner.method == "logreg+textcat" else ""))
 
 
 if __name__ == "__main__":

@@ -398,3 +398,18 @@ def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(
     rollups_refresh_posts(post_ids=ids)
     assert rollups_check().ok, rollups_check().differences
     assert connection.vendor == "postgresql"
+
+
+def test_hiding_a_members_latest_post_makes_their_previous_report_the_latest(tagged_post, member):
+    tagged_post("helped", author=member, interventions=[("yoga", "helped")], created_at=month(2024, 1))
+    latest = tagged_post("worsened", author=member, interventions=[("yoga", "worsened")], created_at=month(2024, 2))
+    tagged_post("helped", author=member, interventions=[("ldn", "helped")], created_at=month(2024, 3))
+
+    latest.is_hidden = True
+    latest.save(update_fields=["is_hidden"])
+    rollups_refresh_posts(post_ids=[latest.id])
+
+    report = MemberReport.objects.get(user_id=member.id, scope=0, intervention="yoga")
+    assert (report.first_outcome, report.latest_outcome, report.posts) == ("helped", "helped", 1)
+    assert MemberReport.objects.get(user_id=member.id, scope=0, intervention="ldn").latest_outcome == "helped"
+    assert rollups_check().ok
