@@ -29,6 +29,7 @@ COMPOSE = {
     ("up", "good"): "helped",
     ("down", "bad"): "helped",
     ("down", "good"): "worsened",
+    ("stopped", "bad"): "helped",  # "the cramps stopped" (not "happy to stop")
     ("absent", "bad"): "helped",
     ("absent", "good"): "worsened",
     ("improve", "bad"): "helped",
@@ -113,7 +114,19 @@ def _ability_again(doc: Doc, f: Findings) -> list[tuple[int, int]]:
 
 OBJECT_PRONOUNS = frozenset({"her", "him", "his", "hers", "herself", "himself"})
 SHORT_SENTENCE = 5  # tokens: "Oh great.", "Cheers for that!"
+ABSENCE_AFTER = frozenset({"without", "if", "when", "whenever", "on", "the", "days", "any"})
+STOP_WORDS = frozenset({"stopped", "stopping", "quit", "quitting", "dropping", "giving", "gave"})
+# "Every Tuesday my knees would be on fire", "each time I'd crash": "would" for what kept happening
+HABITUAL = frozenset({"every", "each", "whenever", "always", "usually", "often", "invariably", "constantly"})
+TRANSIENT_SENTENCES = 3  # "Loved it. [...] Then spent four days in bed": how far the payback may be
 NEGATED_MENTION_WINDOW = 3  # "haven't tried any yoga": 2 tokens between "not" and "yoga"
+# "might not have done that parkrun", "wish I'd never done GET": it was done
+GENERIC = "exercise"  # the intervention name for exercise of no named kind
+COUNTERFACTUAL = frozenset({"might", "would", "could", "should", "'d", "must", "may"})
+# "can't say the walking group helped", "don't think yoga...": the negation is about a statement
+PROPOSITION_VERBS = frozenset(
+    {"say", "saying", "said", "think", "sure", "know", "tell", "claim", "pretend", "deny", "believe", "reckon"}
+)
 # Words that join interventions named together: "stretches + heat pad", "walking and yoga".
 COORDINATORS = frozenset({"+", "and", "&", ",", "plus", "with", "/", "or", "the", "a", "my", "some", "then"})
 
@@ -271,6 +284,7 @@ BREAK_SETS = {
     "claim": ("contrast", "scope", "subordinate"),  # a claim verb's reach, questions
     "contrast": ("contrast",),  # conditions, claim phrases
     "punctuation": ("punctuation",),  # the end of an "if" clause
+    "absence": ("contrast", "subordinate"),  # "skip a couple of days and I seize up", not "... because of"
 }
 
 CONTEXT_TRIGGERS = {
@@ -286,11 +300,12 @@ CONTEXT_TRIGGERS = {
     ("time", "historical"): "hist",
     ("time", "current"): "current",
     ("time", "ceased"): "ceased",
+    ("time", "absence"): "absence",
     ("claim", "verbs"): "claim_verb",
     ("claim", "sources"): "claim_source",
     ("claim", "phrases"): "claim_phrase",
 }
-TRIGGER_NAMES = tuple(CONTEXT_TRIGGERS.values()) + ("question", "sarcasm")
+TRIGGER_NAMES = tuple(CONTEXT_TRIGGERS.values()) + ("question", "sarcasm", "mixed")
 
 
 def _set_extensions() -> None:
@@ -413,6 +428,7 @@ class OutcomeMatcher:
             self._add("ctx", trigger, ctx[section][key])
         self._add("ctx", "question", ctx["question"])
         self._add("ctx", "sarcasm", ctx["sarcasm"])
+        self._add("ctx", "mixed", ctx["mixed"])
         for person, phrases in ctx["person"].items():
             self._add("per", person, phrases)
         for kind, phrases in ctx["breaks"].items():
@@ -512,6 +528,8 @@ class OutcomeMatcher:
                 continue  # "the physio exercises" is an intervention, not a person
             persons.append((start, end, person))
         f.persons = persons
+        # "my niece's wedding", "my daughter's school": a possessive is not whose experience it is
+        f.possessive = {a for a, b, _ in persons if b < n and doc[b].lower_ in ("'s", "s", "'")}
         f.object_pronoun = {
             a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"
         }
@@ -566,7 +584,7 @@ class OutcomeContext:
         # Triggers inside a cue are part of it ("couldn't get out of bed", "no pain", "back in bed"); a
         # sarcasm marker, a question phrase or a pseudo-negation is not ("oh brilliant", "does it help",
         # "never had less energy").
-        keep = ("sarcasm", "question", "neg_pseudo", "hyp_pseudo")
+        keep = ("sarcasm", "question", "neg_pseudo", "hyp_pseudo", "mixed")
         t = {
             k: (v if k in keep else [s for s in v if not _overlaps(s, cover)]) for k, v in f.triggers.items()
         }
@@ -595,6 +613,17 @@ class OutcomeContext:
                 sarcasm_sents.update((i - 1, i + 1))
         for cue in cues:
             self._flag(doc, f, cue, t, time_marks, sarcasm_sents)
+        # "felt amazing" / "loved every minute" followed within a few sentences by a reported harm: the
+        # enjoyment at the time, before the payback, not a lasting benefit
+        for cue in cues:
+            if cue.moment and cue.polarity == "helped" and not cue.negated:
+                cue.transient = any(
+                    c.polarity == "worsened"
+                    and c.start >= cue.end
+                    and c.sent - cue.sent <= TRANSIENT_SENTENCES
+                    and c.status in ("asserted", "hist")
+                    for c in cues
+                )
         return doc
 
     # -- composition ----------------------------------------------------------------------------------
@@ -610,9 +639,21 @@ class OutcomeContext:
         # symptoms first, body parts after: in "my back aches less", "aches" is the symptom "less" goes
         # with, not the verb of "my back"
         ordered = sorted(f.symptoms, key=lambda s: s[3] == "body")
+        # a direction word that starts a longer lexicon phrase is part of it: "more manageable", "less
+        # stiff" ("my pain is way more manageable" is not "pain ... more")
+        lexical_starts = {}
+        for c_start, c_end, _ in f.lexical_cues:
+            if c_end - c_start >= 2:
+                lexical_starts[c_start] = c_end
+        directions = [
+            d
+            for d in f.directions
+            if not any(a <= d[0] < e and e > d[1] for a, e in lexical_starts.items() if a >= d[0] - 1)
+            and not (d[1] < len(doc) and doc[d[1]].norm_ == "like")  # "feels less like porridge"
+        ]
         for s_start, s_end, name, valence in ordered:
             best = None
-            for d_start, d_end, direction in f.directions:
+            for d_start, d_end, direction in directions:
                 if (direction, valence) not in COMPOSE:
                     continue  # "legs gone" is not "pain gone"
                 if d_start < s_end and s_start < d_end:
@@ -697,6 +738,7 @@ class OutcomeContext:
             cue = Cue(start, end, group.polarity, group.weight, group.symptoms, False, int(f.sent_of[start]))
             cue.denied = group.negated
             cue.npi = group.npi
+            cue.moment = group.moment
             candidates.append((start, end, 1, cue))
         # Longest wins; on equal length a composition wins over a lexicon phrase.
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
@@ -769,8 +811,10 @@ class OutcomeContext:
         # story about the past is a habit ("it used to be the one thing, my head would clear")
         for a, b in t["hyp_modal"]:
             if s0 <= a and b <= cs and cs - b <= self.modal_window and not f.broken("all", b, cs):
-                if cue.historical and doc[a].norm_ in ("would", "'d"):
-                    continue
+                if doc[a].norm_ in ("would", "'d") and (
+                    cue.historical or any(doc[k].norm_ in HABITUAL for k in range(s0, a))
+                ):
+                    continue  # "every Tuesday my knees would be on fire": what used to happen
                 if doc[a].norm_ == "'d" and b < len(doc) and _is_participle(doc[b].lower_):
                     continue  # "I'd crashed twice": had, not would
                 cue.hypothetical = True
@@ -795,6 +839,29 @@ class OutcomeContext:
         cue.person = self._person(f, cue, s0, s1)
         if cue.conditional and (antecedent or cue.person not in ("first", "carer")):
             cue.hypothetical = True
+
+        # not doing it: "skip a couple of days and I seize up", "I'd be much stiffer without it" report a
+        # benefit of doing it; "the flares settled within a fortnight of stopping" a harm
+        for a, b in t["absence"]:
+            if not s0 <= a < s1:
+                continue
+            if b <= cs:
+                near = not f.broken("absence", b, cs)
+            elif a >= ce:
+                # after the cue only "without it", "if I skip": not "... or skip it altogether"
+                near = doc[a].norm_ in ABSENCE_AFTER and not f.broken("clause", ce, a)
+            else:
+                continue
+            if near and any(doc[k].norm_ == "than" for k in range(min(ce, a), max(b, cs))):
+                near = False  # "less than it was without the class" compares, it does not skip
+            if near and cue.polarity == "worsened" and any(doc[k].norm_ in STOP_WORDS for k in range(a, b)):
+                near = False  # "seven weeks since I stopped and still not back": the harm lasted
+            if near:
+                cue.polarity = "helped" if cue.polarity == "worsened" else "worsened"
+                cue.absence = True
+                if cue.person in ("first", "carer", "none"):
+                    cue.hypothetical = False  # "I'd be stiffer without it" is lived, not a guess
+                break
 
         # question
         if cue.sent in f.question_sents:
@@ -853,6 +920,8 @@ class OutcomeContext:
                 break
             if person == "third_singular" and not f.has_carer and f.object_pronoun[a]:
                 continue  # "I told her about the three weeks in bed": not her experience
+            if a in f.possessive:
+                continue
             if b <= cue.end and a < cue.end:
                 if not f.broken("clause", b, cue.start):
                     in_clause = person
@@ -885,11 +954,16 @@ class OutcomeAttribution:
 
     def __call__(self, doc: Doc) -> Doc:
         f: Findings = doc._.outcome_findings
-        if f is None or not f.cues:
+        if f is None:
+            return doc
+        f.mentions = self._resolve_generic(f.mentions)
+        if not f.cues:
             return doc
         # "not exercising at all", "haven't tried any yoga": nothing is reported about what was not done
         negators = f.negations if f.negations is not None else f.triggers.get("neg_pre", ())
         # ("I can't exercise without crashing" is not that: it was tried, and it fails)
+        # ("can't say the walking group did me any favours" and "I might not have done that parkrun" are
+        # about something that was done)
         done = [
             m
             for m in f.mentions
@@ -899,19 +973,31 @@ class OutcomeAttribution:
                 and f.sent_of[a] == m.sent
                 and not f.broken("all", b, m.start)
                 and not (a > 0 and doc[a - 1].norm_ in ("can", "could"))
+                and doc[a].norm_ not in ("can", "could")
+                and not (a > 0 and doc[a - 1].norm_ in COUNTERFACTUAL)
+                and not any(doc[k].norm_ in PROPOSITION_VERBS for k in range(b, m.start))
                 for a, b in negators
             )
         ]
         mentions = done
         exercise = [m for m in mentions if m.kind == "exercise"]
+        active_named = any(m.kind != "treatment" for m in mentions)
         for cue in f.cues:
             target, link = self._attribute(f, cue, mentions)
-            if target is None:
-                if (
-                    not f.mentions
-                ):  # the forum is about exercise: a post that names nothing is about its thread
+            if target is None or (target.kind == "treatment" and link == "far" and not active_named):
+                if not active_named:
+                    # the forum is about exercise: a post that names no exercise that was done is about
+                    # its thread's exercise (a treatment named far away does not take the cue)
                     cue.target, cue.target_kind, cue.link = "exercise", "exercise", "topic"
                 continue
+            if target.kind == "treatment" and cue.polarity == "worsened" and cue.reported:
+                # "on the sofa with an ice pack and codeine", "couldn't think straight enough to do my meds":
+                # after an exercise, a harm next to a treatment is nearly always the exercise's (the
+                # treatment is what the writer copes with)
+                prior = [m for m in exercise if m.end <= cue.start]
+                if prior:
+                    target = prior[-1]
+                    link = "sentence" if target.sent == cue.sent else "carried"
             group = [target]
             if link in ("clause", "sentence"):
                 group = self._coordinated(doc, target, mentions)
@@ -923,6 +1009,25 @@ class OutcomeAttribution:
             cue.also = tuple(dict.fromkeys(m.name for m in group[1:] if m.name != cue.target))
             cue.link = link
         return doc
+
+    @staticmethod
+    def _resolve_generic(mentions: list[Mention]) -> list[Mention]:
+        """ "Yoga on Tuesdays. The class ..." / "exercise" after a kind was named: the kind named before it
+        (else the one named next, within two sentences). Plain "exercise" is only for posts that name no
+        kind (docs/labelling.md)."""
+        specific = [m for m in mentions if m.kind == "exercise" and m.name != GENERIC]
+        if not specific:
+            return mentions
+        out = []
+        for m in mentions:
+            if m.kind == "exercise" and m.name == GENERIC:
+                before = [s for s in specific if s.end <= m.start]
+                after = [s for s in specific if s.start >= m.end and s.sent - m.sent <= 2]
+                ref = before[-1] if before else (after[0] if after else None)
+                if ref is not None:
+                    m = Mention(m.start, m.end, ref.name, "exercise", m.sent)
+            out.append(m)
+        return out
 
     @staticmethod
     def _coordinated(doc: Doc, target: Mention, mentions: list[Mention]) -> list[Mention]:
@@ -953,6 +1058,7 @@ class OutcomeAttribution:
 
     @staticmethod
     def _attribute(f: Findings, cue: Cue, mentions: list[Mention]):
+        """(mention, link) for one cue; see the class docstring."""
         best = None
         for m in mentions:
             if m.sent != cue.sent:
@@ -976,6 +1082,12 @@ class OutcomeAttribution:
             s0, s1 = f.sent_span(cue.sent)
             pointer = any(s0 <= a < s1 for a, _ in f.anaphora)
             if pointer and cue.sent - last.sent <= 3:
+                if last.kind == "treatment":
+                    # "yoga before sleep, alongside the pacing. No more racing heart...": the exercise named
+                    # with the treatment is what the post is about
+                    same = [m for m in earlier if m.sent == last.sent and m.kind != "treatment"]
+                    if same:
+                        return same[-1], "anaphora"
                 return last, "anaphora"
             # with no pointer, a post on this forum is about exercise: carry the last exercise named
             # nearby, else the last thing named

@@ -24,7 +24,6 @@ HIST_WEIGHT = 0.7  # "it used to help": past experience is still the writer's ow
 HIST_HARM_WEIGHT = 0.3  # "my pain had been getting worse" is more often the story before the exercise
 NEGATED_HARM = 0.8  # "haven't had a flare since October" is a benefit
 SARCASTIC_BENEFIT = 0.6  # "oh yes, it *really* helped" is a harm
-UNNAMED = 0.6  # a cue in a post that names no intervention at all (a reply in an exercise thread)
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -66,13 +65,11 @@ def rule_scores(sums: dict[str, float]) -> tuple[float, float]:
         + HIST_WEIGHT * g("ex_H_hist", 0.0)
         + NEGATED_HARM * g("ex_W_neg", 0.0)
         + g("ex_W_ceased", 0.0)
-        + UNNAMED * g("un_H_asserted", 0.0)
     )
     worsened = (
         g("ex_W_asserted", 0.0)
         + HIST_HARM_WEIGHT * g("ex_W_hist", 0.0)
         + SARCASTIC_BENEFIT * g("ex_H_sarcasm", 0.0)
-        + UNNAMED * g("un_W_asserted", 0.0)
     )
     return helped, worsened
 
@@ -207,6 +204,15 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
     elif exercise and all(result[n] == "none" for n in exercise):
         main = max(exercise, key=lambda n: (sum(scores.get(n, (0.0, 0.0))), mentions[n]))
         result[main] = outcome
+    if outcome in ("helped", "worsened"):
+        # one outcome for the post: an exercise named in (or just before) a sentence that reports it shares
+        # it ("Yoga and pilates both flared me", "walking and swimming, and my legs are stronger")
+        near = {c.sent for c in f.cues if c.target_kind == "exercise" and c.reported}
+        for n in exercise:
+            if result[n] == "none" and any(
+                m.name == n and (m.sent in near or m.sent + 1 in near) for m in f.mentions
+            ):
+                result[n] = outcome
     out = [(n, names[n], result[n]) for n in names if not (mentions[n] == 0 and result[n] == "none")]
     return out
 

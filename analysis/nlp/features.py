@@ -27,11 +27,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "ex_carer",
     "ex_H_weak",
     "ex_W_weak",
-    # cues in a post that names no intervention at all (a reply in an exercise thread)
-    "un_H_asserted",
-    "un_W_asserted",
-    "un_H_neg",
-    "un_W_neg",
+    # "felt amazing" before a crash
+    "ex_H_transient",
     # other treatments
     "tr_H_asserted",
     "tr_W_asserted",
@@ -53,6 +50,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "claim_markers",
     "log_tokens",
     "has_carer",
+    "mixed_markers",
 )
 FEATURE_INDEX = {name: i for i, name in enumerate(FEATURE_NAMES)}
 
@@ -73,9 +71,7 @@ def raw_sums(f: Findings) -> dict[str, float]:
         status = c.status
         if status == "neg" and c.sent in unchanged:
             pol, status = "X", "no_change"
-        if c.link == "topic":
-            group, w = "un", c.weight
-        elif c.target_kind == "exercise":
+        if c.target_kind == "exercise":  # (a post naming nothing: its thread's exercise, link "topic")
             group, w = "ex", c.weight * c.link_weight
         elif c.target_kind == "treatment":
             group, w = "tr", c.weight * c.link_weight
@@ -136,4 +132,5 @@ def feature_vector(f: Findings) -> tuple[np.ndarray, dict[str, float]]:
     )
     put("log_tokens", math.log1p(f.n_tokens) / 5)
     put("has_carer", 1.0 if f.has_carer else 0.0)
+    put("mixed_markers", math.log1p(len(f.triggers.get("mixed", ()))))
     return x, sums

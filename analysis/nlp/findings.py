@@ -62,6 +62,9 @@ class Cue:
     # the cue itself (not the words between a symptom and its direction word)
     denied: bool = False  # the phrase itself denies the outcome ("does nothing for me")
     npi: bool = False  # only ever named to be denied ("did me any good")
+    moment: bool = False  # how it felt at the time ("felt amazing", "loved it")
+    transient: bool = False  # ... followed by a reported harm: enjoyment before the payback
+    absence: bool = False  # about not doing it ("skip a day and I seize up"): polarity already turned
     anchor: int = -1
     core: tuple[tuple[int, int], ...] = ()
     link: str = "none"
@@ -87,6 +90,8 @@ class Cue:
         if self.negated:
             # "it no longer helps" (a benefit that stopped); "I don't crash any more" (a harm that stopped)
             return "ceased" if self.ceased else "neg"
+        if self.transient:
+            return "transient"
         if self.historical:
             return "hist"
         return "asserted"
@@ -115,6 +120,7 @@ class Findings:
     negations: list[tuple[int, int]] | None = None  # negation triggers left after pseudo-negations
     persons: list[tuple[int, int, str]] = field(default_factory=list)
     object_pronoun: dict[int, bool] = field(default_factory=dict)  # "her", "him": not a subject
+    possessive: set[int] = field(default_factory=set)  # persons followed by "'s": not a subject
     anaphora: list[tuple[int, int]] = field(default_factory=list)
     question_sents: set[int] = field(default_factory=set)  # sentences ending in "?"
     has_carer: bool = False

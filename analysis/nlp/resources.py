@@ -39,7 +39,7 @@ KINDS = ("exercise", "treatment", "exertion")
 # bad: more of it is worse (pain); good: more is better (energy); body: a body part ("my knees"), which only
 # takes better/worse ("knees are happier", "angrier hips")
 VALENCES = ("bad", "good", "body")
-DIRECTIONS = ("up", "down", "absent", "improve", "worsen")
+DIRECTIONS = ("up", "down", "stopped", "absent", "improve", "worsen")
 PERSONS = ("first", "second", "carer", "third_singular", "other")
 BREAK_CLASSES = ("contrast", "punctuation", "scope", "subordinate")
 
@@ -164,6 +164,8 @@ class CueGroup:
     # a benefit that is only ever named to be denied ("never did me any good", "any improvement"): counted as
     # a denied benefit whether or not a negation is in the window
     npi: bool = False
+    # how it felt at the time ("felt amazing", "loved it"): before a reported crash, not a lasting benefit
+    moment: bool = False
 
 
 @dataclass(frozen=True)
@@ -240,8 +242,8 @@ def _parse_cues(data: dict):
             raise ResourceError(f"{where}:{polarity}: expected a non-empty list of groups")
         for i, group in enumerate(data[polarity]):
             w = f"{where}:{polarity}[{i}]"
-            _keys(group, w, {"weight", "symptoms", "phrases"}, {"negated", "npi"})
-            for flag in ("negated", "npi"):
+            _keys(group, w, {"weight", "symptoms", "phrases"}, {"negated", "npi", "moment"})
+            for flag in ("negated", "npi", "moment"):
                 if not isinstance(group.get(flag, False), bool):
                     raise ResourceError(f"{w}.{flag}: expected true or false, got {group[flag]!r}")
             weight = group["weight"]
@@ -259,6 +261,7 @@ def _parse_cues(data: dict):
                     tuple(_phrases(group["phrases"], f"{w}.phrases")),
                     bool(group.get("negated", False)),
                     bool(group.get("npi", False)),
+                    bool(group.get("moment", False)),
                 )
             )
     dirs = _keys(data["directions"], f"{where}:directions", set(DIRECTIONS))
@@ -273,7 +276,10 @@ def _parse_cues(data: dict):
 def _parse_context(data: dict) -> dict:
     where = "context.yaml"
     _keys(
-        data, where, {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"}
+        data,
+        where,
+        {"negation", "hypothetical", "time", "claim", "person", "question", "sarcasm", "breaks"},
+        {"mixed"},
     )
     neg = _keys(
         data["negation"], f"{where}:negation", {"window", "pre", "post_window", "post", "pseudo", "sentence"}
@@ -283,7 +289,7 @@ def _parse_context(data: dict) -> dict:
         f"{where}:hypothetical",
         {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"},
     )
-    time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"})
+    time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"}, {"absence"})
     claim = _keys(data["claim"], f"{where}:claim", {"source_window", "verbs", "sources", "phrases"})
     person = _keys(data["person"], f"{where}:person", set(PERSONS))
     breaks = _keys(data["breaks"], f"{where}:breaks", set(BREAK_CLASSES))
@@ -308,7 +314,7 @@ def _parse_context(data: dict) -> dict:
             "conditional": p(hyp["conditional"], "hypothetical.conditional"),
             "pseudo": p(hyp["pseudo"], "hypothetical.pseudo"),
         },
-        "time": {k: p(time[k], f"time.{k}") for k in ("historical", "current", "ceased")},
+        "time": {k: p(time.get(k) or [], f"time.{k}") for k in ("historical", "current", "ceased", "absence")},
         "claim": {
             "source_window": _int(claim["source_window"], f"{where}:claim.source_window"),
             "verbs": p(claim["verbs"], "claim.verbs"),
@@ -318,6 +324,7 @@ def _parse_context(data: dict) -> dict:
         "person": {k: p(person[k], f"person.{k}") for k in PERSONS},
         "question": p(data["question"], "question"),
         "sarcasm": p(data["sarcasm"], "sarcasm"),
+        "mixed": p(data.get("mixed") or [], "mixed"),
         "breaks": {k: p(breaks[k], f"breaks.{k}") for k in BREAK_CLASSES},
     }
 

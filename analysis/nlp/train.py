@@ -138,14 +138,15 @@ def fit_logreg(x: np.ndarray, y: np.ndarray, l2: float, class_weight: np.ndarray
     sample_w = sample_w / sample_w.mean()
     w = np.zeros((k, d))
     b = np.zeros(k)
+    lr = LEARNING_RATE / (1.0 + l2 / n)  # a stable step for strong L2 too
     for _ in range(EPOCHS):
         logits = z @ w.T + b
         logits -= logits.max(axis=1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(axis=1, keepdims=True)
         g = (p - onehot) * sample_w[:, None] / n
-        w -= LEARNING_RATE * (g.T @ z + l2 * w / n)
-        b -= LEARNING_RATE * g.sum(axis=0)
+        w -= lr * (g.T @ z + l2 * w / n)
+        b -= lr * g.sum(axis=0)
     return {
         "kind": "logistic_regression",
         "features": list(FEATURE_NAMES),
