@@ -641,9 +641,11 @@ class OutcomeContext:
         ordered = sorted(f.symptoms, key=lambda s: s[3] == "body")
         # a direction word that starts a longer lexicon phrase is part of it: "more manageable", "less
         # stiff" ("my pain is way more manageable" is not "pain ... more")
+        # ("less pain", "fewer flares" name the symptom themselves: their direction word still composes)
+        symptom_at = {i for s_start, s_end, _, _ in f.symptoms for i in range(s_start, s_end)}
         lexical_starts = {}
         for c_start, c_end, _ in f.lexical_cues:
-            if c_end - c_start >= 2:
+            if c_end - c_start >= 2 and not any(i in symptom_at for i in range(c_start, c_end)):
                 lexical_starts[c_start] = c_end
         directions = [
             d

@@ -52,10 +52,12 @@ class LogisticModel:
         # (None: never; the post is tagged none)
         tau = spec.get("no_evidence_min_confidence")
         self.no_evidence_min_confidence = None if tau is None else float(tau)
+        # temperature scaling fitted on out-of-fold probabilities (train.fit_temperature)
+        self.temperature = float(spec.get("temperature", 1.0))
 
     def proba(self, x: np.ndarray) -> np.ndarray:
         z = self.coef @ ((x - self.mean) / self.scale) + self.intercept
-        return _softmax(z)
+        return _softmax(z / self.temperature)
 
 
 def rule_scores(sums: dict[str, float]) -> tuple[float, float]:

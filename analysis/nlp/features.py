@@ -19,7 +19,6 @@ FEATURE_NAMES: tuple[str, ...] = (
     # exercise cues, by polarity and context status (weight x attribution strength)
     *(f"ex_{p}_{s}" for s in STATUSES for p in ("H", "W")),
     "ex_H_sarcasm",
-    "ex_H_ceased",
     "ex_W_ceased",
     "ex_X_no_change",
     "ex_H_conditional",
@@ -71,6 +70,8 @@ def raw_sums(f: Findings) -> dict[str, float]:
         status = c.status
         if status == "neg" and c.sent in unchanged:
             pol, status = "X", "no_change"
+        if status == "ceased" and pol == "H":
+            status = "neg"  # "no longer helps": no benefit now, like "doesn't help"
         if c.target_kind == "exercise":  # (a post naming nothing: its thread's exercise, link "topic")
             group, w = "ex", c.weight * c.link_weight
         elif c.target_kind == "treatment":

@@ -350,6 +350,7 @@ def _load_model(directory: Path) -> dict | None:
             "l2",
             "epochs",
             "no_evidence_min_confidence",
+            "temperature",
         },
     )
     n = len(model["features"])
@@ -363,6 +364,9 @@ def _load_model(directory: Path) -> dict | None:
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
     if any(len(row) != n for row in model["coef"]) or len(model["intercept"]) != len(OUTCOMES):
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
+    temperature = model.get("temperature", 1.0)
+    if not isinstance(temperature, int | float) or isinstance(temperature, bool) or not 0.01 <= temperature <= 10:
+        raise ResourceError(f"{MODEL_FILE}: temperature must be a number in [0.01, 10]")
     tau = model.get("no_evidence_min_confidence")
     if tau is not None and (not isinstance(tau, int | float) or isinstance(tau, bool) or not 0 <= tau <= 1):
         raise ResourceError(f"{MODEL_FILE}: no_evidence_min_confidence must be null or a number in [0, 1]")

@@ -168,6 +168,29 @@ def proba_logreg(model: dict, x: np.ndarray) -> np.ndarray:
     return p / p.sum(axis=1, keepdims=True)
 
 
+TEMPERATURES = tuple(float(t) for t in np.exp(np.linspace(np.log(0.05), np.log(2.0), 60)))
+
+
+def calibrate(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature scaling: softmax(log p / T). Keeps the argmax; strong L2 squeezes the probabilities
+    together, and a T under 1 spreads them back so confidence means something (the review queue)."""
+    z = np.log(np.clip(proba, 1e-12, 1.0)) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(proba: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the log-loss of out-of-fold probabilities."""
+    best_t, best_nll = 1.0, float("inf")
+    for t in TEMPERATURES:
+        p = calibrate(proba, t)
+        nll = -float(np.mean(np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0))))
+        if nll < best_nll:
+            best_t, best_nll = t, nll
+    return best_t
+
+
 def decide(proba: np.ndarray, has_cue: np.ndarray, min_confidence: float | None) -> list[str]:
     """The outcome the tagger shows (decision.Decider): the model's choice, except that with no cue tied
     to exercise an outcome needs at least min_confidence (None: it is always none)."""
@@ -286,6 +309,7 @@ class Candidate:
     min_confidence: float | None = None
     weighting: str = "uniform"
     epochs: int = 0
+    temperature: float = 1.0
 
     @property
     def score(self) -> float:
@@ -321,7 +345,10 @@ def logreg_candidates(
                 model = fit_logreg(x_tr, y[tr], l2, class_weights(y[tr], weighting))
                 oof[te] = proba_logreg(model, x_te)
             full = fit_logreg(x_fit, y, l2, class_weights(y, weighting))
-            p_dev = proba_logreg(full, x_dev)
+            # confidences calibrated on the out-of-fold probabilities; the evidence rule reads them
+            temperature = fit_temperature(oof, y)
+            oof = calibrate(oof, temperature)
+            p_dev = calibrate(proba_logreg(full, x_dev), temperature)
             for tau in EVIDENCE_GRID:
                 cv, cv_gold, cv_seed = _split_scores(fit, decide(oof, fit.has_cue, tau))
                 dev_f1 = macro_f1(dev.gold, decide(p_dev, dev.has_cue, tau))
@@ -341,6 +368,7 @@ def logreg_candidates(
                         tau,
                         weighting,
                         tc.epochs if tc is not None else 0,
+                        temperature,
                     )
                 )
     return out
@@ -409,7 +437,7 @@ def main(argv=None) -> None:
         for c in shown_here:
             print(
                 f"{c.method:<16} {c.dev_f1:>6.3f} {c.cv_f1:>6.3f} {c.cv_gold_f1:>8.3f} {c.cv_seed_f1:>8.3f}"
-                f"  {c.setting}"
+                f"  {c.setting}" + (f", T={c.temperature:.2f}" if c.method.startswith("logreg") else "")
             )
     # the plain TextCategorizer is a reference, not a candidate on its own
     winner = best([c for c in cands if c.method != "textcat"])
@@ -437,6 +465,7 @@ def main(argv=None) -> None:
     if winner.method == "logreg+textcat":
         model["features"] = list(FEATURE_NAMES + TEXTCAT_FEATURES)
     model["no_evidence_min_confidence"] = winner.min_confidence
+    model["temperature"] = round(winner.temperature, 4)
     model["trained_on"] = (
         f"train+seed ({len(items)} items: {len(items) - n_seed} gold train, {n_seed} seed stories); "
         f"chosen on dev ({len(ctx['dev'].items)} items) and {FOLDS}-fold CV: {winner.method}, {winner.setting}"
