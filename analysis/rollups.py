@@ -323,7 +323,8 @@ def _increment(model, key_fields: Sequence[str], count_fields: Sequence[str], de
     width = len(keys) + len(counts)
     adapt = connection.ops.adapt_datefield_value
     params = [
-        [adapt(part) if isinstance(part, date) else part for part in key] + list(counts_) for key, counts_ in rows
+        [adapt(part) if isinstance(part, date) else part for part in key] + list(counts_)
+        for key, counts_ in rows
     ]
     update = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in counts)
     with connection.cursor() as cursor:
@@ -544,8 +545,14 @@ def _refresh_members(user_ids: Sequence[int], touched: dict[int, set[str]] | Non
         MemberReport.objects.bulk_create(
             [
                 MemberReport(
-                    user_id=uid, scope=scope, intervention=intervention, first_outcome=r.first,
-                    latest_outcome=r.latest, latest_post_id=r.latest_post_id, latest_at=r.latest_at, posts=r.posts,
+                    user_id=uid,
+                    scope=scope,
+                    intervention=intervention,
+                    first_outcome=r.first,
+                    latest_outcome=r.latest,
+                    latest_post_id=r.latest_post_id,
+                    latest_at=r.latest_at,
+                    posts=r.posts,
                 )
                 for uid, (reports, _) in changed.items()
                 for (scope, intervention), r in reports.items()
@@ -556,7 +563,8 @@ def _refresh_members(user_ids: Sequence[int], touched: dict[int, set[str]] | Non
         if moved:
             MemberCondition.objects.filter(user_id__in=moved).delete()
             MemberCondition.objects.bulk_create(
-                [MemberCondition(user_id=uid, condition=c) for uid in moved for c in changed[uid][1]], batch_size=1000
+                [MemberCondition(user_id=uid, condition=c) for uid in moved for c in changed[uid][1]],
+                batch_size=1000,
             )
             MemberFact.objects.bulk_create(
                 [MemberFact(user_id=uid, conditions=list(changed[uid][1])) for uid in moved],
@@ -603,7 +611,7 @@ def _member_reports_from_db(which: Q) -> dict[int, dict[tuple[int, str], Report]
     by_pair: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for group in groups:
         by_pair[(group["author_id"], group["intervention"])].append(group)
-    # What each (member, intervention, scope) needs: its count, and the moments of its first and latest report.
+    # What each (member, intervention, scope) needs: its count, and when its first and latest report were.
     wanted = {}
     times = set()
     for (uid, intervention), found in by_pair.items():
@@ -619,23 +627,35 @@ def _member_reports_from_db(which: Q) -> dict[int, dict[tuple[int, str], Report]
             else:
                 first_at, latest_at = None, max(g["last_at"] for g in passing)
                 times.add(latest_at)
-            wanted[(uid, intervention, scope)] = (sum(g["n"] for g in passing), bool(with_outcome), first_at, latest_at)
+            wanted[(uid, intervention, scope)] = (
+                sum(g["n"] for g in passing),
+                bool(with_outcome),
+                first_at,
+                latest_at,
+            )
     candidates: dict[tuple[int, str], list[tuple]] = defaultdict(list)
     ordered = sorted(times)
     for part in _chunks(ordered):
-        rows = FactRow.objects.filter(which, created_at__in=part).order_by().values_list(
-            "author_id", "intervention", "outcome", "conf_level", "source", "created_at", "post_id"
+        rows = (
+            FactRow.objects.filter(which, created_at__in=part)
+            .order_by()
+            .values_list(
+                "author_id", "intervention", "outcome", "conf_level", "source", "created_at", "post_id"
+            )
         )
         for row in rows:
             candidates[(row[0], row[1])].append(row[2:])
     reports: dict[int, dict[tuple[int, str], Report]] = defaultdict(dict)
     for (uid, intervention, scope), (posts, has_outcome, first_at, latest_at) in wanted.items():
         rows = [
-            r for r in candidates[(uid, intervention)]
+            r
+            for r in candidates[(uid, intervention)]
             if _passes(scope, r[1], r[2]) and (r[0] != Outcome.NONE) == has_outcome
         ]
         latest = max((r for r in rows if r[3] == latest_at), key=lambda r: r[4])
-        first = min((r for r in rows if r[3] == first_at), key=lambda r: r[4])[0] if has_outcome else Outcome.NONE
+        first = (
+            min((r for r in rows if r[3] == first_at), key=lambda r: r[4])[0] if has_outcome else Outcome.NONE
+        )
         reports[uid][(scope, intervention)] = Report(first, latest[0], latest[4], latest_at, posts)
     return reports
 

@@ -45,7 +45,8 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="factrow",
             index=models.Index(
-                fields=["intervention", "outcome", "-month", "-created_at", "-post"], name="factrow_drill_month"
+                fields=["intervention", "outcome", "-month", "-created_at", "-post"],
+                name="factrow_drill_month",
             ),
         ),
         migrations.RunPython(covering_indexes, plain_indexes, elidable=False),

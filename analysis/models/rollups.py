@@ -62,7 +62,8 @@ class FactRow(models.Model):
             models.Index(fields=["author_id", "intervention"], name="factrow_author"),
             # Newest first within a month range: month leads created_at, so the range is part of the scan.
             models.Index(
-                fields=["intervention", "outcome", "-month", "-created_at", "-post"], name="factrow_drill_month"
+                fields=["intervention", "outcome", "-month", "-created_at", "-post"],
+                name="factrow_drill_month",
             ),
         ]
 

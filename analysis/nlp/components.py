@@ -741,8 +741,9 @@ class OutcomeContext:
             cue.denied = group.negated
             cue.npi = group.npi
             cue.moment = group.moment
-            candidates.append((start, end, 1, cue))
-        # Longest wins; on equal length a composition wins over a lexicon phrase.
+            candidates.append((start, end, -1, cue))
+        # Longest wins; on equal length a lexicon phrase (written on purpose: "gone to jelly") wins over a
+        # composition of a direction word with a symptom ("gone" + "jelly").
         candidates.sort(key=lambda c: (c[0] - c[1], c[2], c[0]))
         taken: set[int] = set()
         cues = []

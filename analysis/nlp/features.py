@@ -71,7 +71,10 @@ def raw_sums(f: Findings) -> dict[str, float]:
         if status == "neg" and c.sent in unchanged:
             pol, status = "X", "no_change"
         if status == "ceased" and pol == "H":
-            status = "neg"  # "no longer helps": no benefit now, like "doesn't help"
+            # "no longer helps": no benefit now, like "doesn't help" (kept apart for ex_helped_then_worse)
+            status = "neg"
+            if c.target_kind == "exercise":
+                sums["ex_H_ceased"] = sums.get("ex_H_ceased", 0.0) + c.weight * c.link_weight
         if c.target_kind == "exercise":  # (a post naming nothing: its thread's exercise, link "topic")
             group, w = "ex", c.weight * c.link_weight
         elif c.target_kind == "treatment":

@@ -44,8 +44,8 @@ from .pipeline import build_pipeline
 from .resources import MODEL_FILE, OUTCOMES, RESOURCES_DIR, TEXTCAT_CONFIG, TEXTCAT_DIR
 from .tagger import prepare_text
 
-L2_GRID = (1.0, 3.0, 10.0, 30.0, 100.0, 300.0)
-EPOCH_GRID = (2, 3, 4, 6, 8)
+L2_GRID = (30.0, 100.0, 300.0, 1000.0, 2000.0)
+EPOCH_GRID = (4, 8, 12)
 # How sure the model must be to tag helped/worsened/mixed when no cue in the post was tied to exercise
 # (None: never, the post is tagged none; 0.0: always trust the model).
 EVIDENCE_GRID = (None, 0.9, 0.8, 0.7, 0.6, 0.0)

@@ -209,7 +209,7 @@ def member_latest(reports) -> dict[int, tuple[str, str]]:
 
 
 @pytest.fixture
-def world(tagged_post, user_factory, category_factory, moderator):
+def world(tagged_post, user_factory, category_factory):
     """A small forum with everything the figures must handle: conditions, months, categories, confidences,
     author and moderator labels, opted-out members, hidden and deleted posts, pending and failed tags."""
     import random

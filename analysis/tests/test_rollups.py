@@ -402,7 +402,9 @@ def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(
 
 def test_hiding_a_members_latest_post_makes_their_previous_report_the_latest(tagged_post, member):
     tagged_post("helped", author=member, interventions=[("yoga", "helped")], created_at=month(2024, 1))
-    latest = tagged_post("worsened", author=member, interventions=[("yoga", "worsened")], created_at=month(2024, 2))
+    latest = tagged_post(
+        "worsened", author=member, interventions=[("yoga", "worsened")], created_at=month(2024, 2)
+    )
     tagged_post("helped", author=member, interventions=[("ldn", "helped")], created_at=month(2024, 3))
 
     latest.is_hidden = True

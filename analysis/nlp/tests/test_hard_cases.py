@@ -177,3 +177,158 @@ def test_symptoms_are_what_the_outcome_is_about(tag):
 
 def test_a_crash_is_post_exertional_malaise(tag):
     assert "pem" in tag("Tried a short jog and crashed for a week.").symptoms
+
+
+# --- round 2: enjoyment before the payback, not doing it, denied benefits -----------------------------------
+
+
+def test_enjoying_it_at_the_time_then_a_crash_is_worsened(outcome_of):
+    text = "The aqua class felt amazing at the time. Two days later I could barely get out of bed."
+    assert outcome_of(text) == "worsened"
+
+
+def test_a_lasting_benefit_then_a_crash_is_still_mixed(outcome_of):
+    text = "The aqua class eased my hip pain for a good week. Then I did two in a row and crashed."
+    assert outcome_of(text) == "mixed"
+
+
+def test_a_harm_when_it_is_skipped_is_a_benefit_of_doing_it(outcome_of):
+    assert outcome_of("Short walks every morning; skip a few days and my back seizes up.") == "helped"
+
+
+def test_stiffer_without_it_is_a_benefit(outcome_of):
+    assert outcome_of("Ten minutes of stretches a day. I'd be so much stiffer without them.") == "helped"
+
+
+def test_less_than_without_it_compares_and_stays_a_benefit(outcome_of):
+    assert outcome_of("My knees ache less on class days than on days without tai chi.") == "helped"
+
+
+def test_a_benefit_named_only_to_be_denied_is_not_a_benefit(outcome_of):
+    text = (
+        "There was no point in the whole programme where the exercise did me any good, "
+        "and by week six I was crashing every few days."
+    )
+    assert outcome_of(text) == "worsened"
+
+
+# --- round 2: attribution ------------------------------------------------------------------------------
+
+
+def test_the_class_after_a_named_kind_is_that_kind(intervention_outcomes):
+    text = "I go to a pilates class on Mondays. The class has made my back much stronger."
+    assert intervention_outcomes(text) == {"pilates": "helped"}
+
+
+def test_exercises_named_in_the_sentence_that_reports_share_the_outcome(intervention_outcomes):
+    assert intervention_outcomes("Yoga and pilates both flared my back for days.") == {
+        "yoga": "worsened",
+        "pilates": "worsened",
+    }
+
+
+def test_a_treatment_used_to_cope_does_not_take_the_harm(intervention_outcomes, outcome_of):
+    text = "Did ten minutes on the rowing machine. Now on the sofa with codeine and a heat pad, back in spasm."
+    assert outcome_of(text) == "worsened"
+    outcomes = intervention_outcomes(text)
+    assert outcomes["gym"] == "worsened"
+    assert outcomes.get("medication", "none") != "worsened"
+
+
+def test_something_the_writer_wishes_they_had_not_done_was_done(outcome_of):
+    assert outcome_of("I wish I'd never done that parkrun. Two months on my knees still aren't right.") == (
+        "worsened"
+    )
+
+
+def test_cant_say_it_helped_still_reports_on_what_was_done(outcome_of):
+    text = "Can't say the walking group did me any favours. Six weeks, pain up every week, fatigue worse."
+    assert outcome_of(text) == "worsened"
+
+
+def test_a_blank_line_does_not_count_as_a_sentence(intervention_outcomes):
+    text = "Five minutes, twice a week. Three weeks in I'd crashed twice.\n\nThe bike is a clothes horse now."
+    assert intervention_outcomes(text) == {"cycling": "worsened"}
+
+
+# --- round 2: whose experience, and when ------------------------------------------------------------------
+
+
+def test_a_possessive_is_not_whose_experience_it_is(outcome_of):
+    assert outcome_of("Danced at my niece's wedding, was wiped out for a week.") == "worsened"
+
+
+def test_would_for_what_kept_happening_is_not_hypothetical(outcome_of):
+    assert outcome_of("Eight weeks of tai chi. Every Tuesday afternoon my knees would be on fire.") == (
+        "worsened"
+    )
+
+
+def test_what_the_writer_thought_at_the_time_is_not_a_report(outcome_of):
+    text = "Started the couch to 5k thinking my fibro was settled. Legs gone to jelly, back to sofa life."
+    assert outcome_of(text) == "worsened"
+
+
+# --- round 2: direction words inside longer phrases --------------------------------------------------------
+
+
+def test_more_manageable_is_a_benefit_not_more_pain(outcome_of):
+    assert outcome_of("Since the hydro sessions my pain is way more manageable.") == "helped"
+
+
+def test_less_like_is_a_comparison_not_less_brain(outcome_of):
+    assert outcome_of("Chair yoga most mornings. My brain feels less like porridge afterwards.") == "helped"
+
+
+def test_sore_in_a_good_way_is_not_a_harm(outcome_of):
+    assert outcome_of("Cycling to work again! Legs sore in a good way and my mood is brilliant.") == "helped"
+
+
+# --- round 2: how patients say it (UK, US, Australian, informal) ----------------------------------------
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Did a 20 min walk yesterday and it absolutely wrecked me.", "worsened"),
+        ("Pilates knocked me flat for the rest of the week.", "worsened"),
+        ("Went to aqua on Monday. Paid for it all week.", "worsened"),
+        ("That spin class set me back about a month.", "worsened"),
+        ("Laid up for three days after a gentle swim.", "worsened"),
+        ("Useless for days after the physio session, honestly.", "worsened"),
+        ("Tried a yoga flow and couldn't get off the couch the next day.", "worsened"),
+        ("Went for a bushwalk on Sunday, was stuffed for days afterwards.", "worsened"),
+        ("Gym session was fine but I was totally buggered the day after.", "worsened"),
+        ("Ever since that zumba class my back has been in bits.", "worsened"),
+        ("hit the gym last week, still paying for it", "worsened"),
+        ("A short walk in the morning takes the edge off the pain.", "helped"),
+        ("Since starting the stretches I'm more limber and my hips don't grind.", "helped"),
+        ("Tai chi twice a week and I'm holding my own, no crashes since spring.", "helped"),
+        ("After hydro I felt human again for the first time in months.", "helped"),
+        ("Walking the dog every arvo has done wonders for my mood.", "helped"),
+        ("The swimming has given me my energy back.", "helped"),
+        ("Been doing the physio exercises religiously and my shoulder finally moves again.", "helped"),
+        ("my PT program has me feeling stronger and I'm off the cane now", "helped"),
+        ("swimming helped the pain heaps but the fatigue after is brutal", "mixed"),
+    ],
+)
+def test_everyday_ways_of_saying_it(outcome_of, text, expected):
+    assert outcome_of(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If you're going to try the gym, start really small or you'll be laid up for days.",
+        "My physio reckons pilates will sort my back out. We'll see.",
+        "Big hugs, that crash sounds horrendous. Rest up and be kind to yourself.",
+        "Amitriptyline has helped my sleep so much, and the heat pad is a lifesaver.",
+        "I used to run marathons before I got ill. Now I just rest.",
+        "What's everyone's experience with resistance bands? Thinking of getting some.",
+        "I was happy to stop after ten minutes of yoga, and that was that.",
+    ],
+)
+def test_no_outcome_of_exercise_is_reported(outcome_of, text):
+    assert outcome_of(text) == "none"
