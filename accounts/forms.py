@@ -36,19 +36,28 @@ class SignupForm(AccessibleFormMixin, AllauthSignupForm):
         return user
 
 
-class ProfileForm(AccessibleFormMixin, forms.ModelForm):
+class ProfileForm(AccessibleFormMixin, forms.Form):
+    display_name = forms.CharField(
+        max_length=60,
+        required=False,
+        label="Display name",
+        help_text="Shown on your posts. A pseudonym is fine; please don't use your real name.",
+    )
+    bio = forms.CharField(max_length=1000, required=False, label="About you (optional)", widget=forms.Textarea)
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="Conditions you choose to share",
     )
-
-    class Meta:
-        model = User
-        fields = ["display_name", "bio", "conditions", "research_opt_in"]
-        labels = {"display_name": "Display name", "bio": "About you (optional)"}
-        help_texts = {"display_name": "Shown on your posts. A pseudonym is fine; please don't use your real name."}
+    research_opt_in = forms.BooleanField(
+        required=False,
+        label="Use my posts in the research dashboards",
+        help_text=(
+            "The public dashboards count what members report exercise did to them, without names. "
+            "Turn this off and your posts leave every figure, list and export at once."
+        ),
+    )
 
 
 class AccountDeleteForm(AccessibleFormMixin, forms.Form):

@@ -12,6 +12,7 @@ from accounts.forms import AccountDeleteForm, ProfileForm
 from accounts.models import User
 from accounts.selectors import member_data_export
 from accounts.services import account_delete as account_delete_service
+from accounts.services import profile_update
 
 
 def profile_detail(request, username):
@@ -25,12 +26,16 @@ def profile_detail(request, username):
     return render(request, "accounts/profile.html", {"member": member, "page": page})
 
 
+def _profile_initial(user: User) -> dict:
+    return {f: getattr(user, f) for f in ("display_name", "bio", "conditions", "research_opt_in")}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile_edit(request):
-    form = ProfileForm(request.POST or None, instance=request.user)
+    form = ProfileForm(request.POST or None, initial=_profile_initial(request.user))
     if request.method == "POST" and form.is_valid():
-        form.save()
+        profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, "Your profile was saved.")
         return redirect("accounts:profile", username=request.user.username)
     return render(request, "accounts/settings.html", {"form": form})

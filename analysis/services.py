@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import PostTag, TagStatus
+from analysis.rollups import rollups_refresh_posts
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,14 @@ def tags_queue(*, post_ids: Sequence[int], batch_size: int, force: bool = False)
         not tags_enqueue(post_ids=post_ids[start : start + batch_size], force=force)
         for start in range(0, len(post_ids), batch_size)
     )
+
+
+def posts_counts_refresh(*, post_ids: Sequence[int]) -> None:
+    """A post's visibility or place changed (hidden, restored, deleted, thread moved): update the dashboards.
+
+    Call inside the transaction that made the change, after the write.
+    """
+    rollups_refresh_posts(post_ids=post_ids)
 
 
 def post_tagging_schedule(*, post_id: int) -> None:
@@ -171,16 +180,21 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
             PostTag.objects.bulk_create(
                 rows, update_conflicts=True, unique_fields=["post"], update_fields=MACHINE_FIELDS, batch_size=500
             )
+            rollups_refresh_posts(post_ids=[tag.post_id for tag in rows])
     return report
 
 
+@transaction.atomic
 def post_tags_mark_failed(*, post_ids: Sequence[int], error: str) -> int:
     """After a batch failed for good (retries spent, time limit), say so on its posts that are not done."""
-    return (
+    changed = (
         PostTag.objects.filter(post_id__in=post_ids)
         .exclude(status=TagStatus.DONE)
         .update(status=TagStatus.FAILED, error=error[:ERROR_MAX_CHARS], tagged_at=timezone.now())
     )
+    if changed:
+        rollups_refresh_posts(post_ids=post_ids)
+    return changed
 
 
 @dataclass
@@ -243,6 +257,7 @@ def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | 
     return report
 
 
+@transaction.atomic
 def post_tag_label_by_author(*, post, author, outcome: str):
     """The author says how their post should be read; shown instead of the machine's tag."""
     now = timezone.now()
@@ -250,6 +265,7 @@ def post_tag_label_by_author(*, post, author, outcome: str):
     tag.author_outcome = outcome
     tag.author_labelled_at = now
     tag.save(update_fields=["author_outcome", "author_labelled_at"])
+    rollups_refresh_posts(post_ids=[post.id])
     return tag
 
 
@@ -265,5 +281,6 @@ def post_tag_correct_by_moderator(*, post, moderator, outcome: str, reason: str 
     tag.moderator_labelled_at = now
     tag.moderator = moderator
     tag.save(update_fields=["moderator_outcome", "moderator_labelled_at", "moderator"])
+    rollups_refresh_posts(post_ids=[post.id])
     tag_corrected_event(post=post, moderator=moderator, reason=reason, data={"from": previous, "to": outcome})
     return tag

@@ -108,6 +108,7 @@ def post_delete(*, post: Post, actor: User) -> Post:
     post.is_deleted = True
     post.deleted_at = timezone.now()
     post.save(update_fields=["is_deleted", "deleted_at"])
+    analysis_services.posts_counts_refresh(post_ids=[post.pk])
     return post
 
 
@@ -168,6 +169,7 @@ def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
     post.hidden_by = moderator
     post.hide_reason = reason.strip()
     post.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    analysis_services.posts_counts_refresh(post_ids=[post.pk])
     flag_ids = _resolve_open_flags(post=post, moderator=moderator, status=Flag.Status.ACTIONED)
     events.post_hidden_event(post=post, moderator=moderator, reason=post.hide_reason, flag_ids=flag_ids)
     return post
@@ -181,6 +183,7 @@ def post_restore(*, post: Post, moderator: User, reason: str = "") -> Post:
     post.hidden_by = None
     post.hide_reason = ""
     post.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    analysis_services.posts_counts_refresh(post_ids=[post.pk])
     events.post_restored_event(post=post, moderator=moderator, reason=reason.strip())
     return post
 
@@ -208,6 +211,7 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
         return thread
     thread.category = category
     thread.save(update_fields=["category"])
+    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
     events.thread_moved_event(
         thread=thread,
         moderator=moderator,

@@ -301,6 +301,7 @@ CONTEXT_TRIGGERS = {
     ("time", "current"): "current",
     ("time", "ceased"): "ceased",
     ("time", "absence"): "absence",
+    ("time", "motive"): "motive",
     ("claim", "verbs"): "claim_verb",
     ("claim", "sources"): "claim_source",
     ("claim", "phrases"): "claim_phrase",
@@ -842,6 +843,14 @@ class OutcomeContext:
         cue.person = self._person(f, cue, s0, s1)
         if cue.conditional and (antecedent or cue.person not in ("first", "carer")):
             cue.hypothetical = True
+
+        # "feeling brighter, I decided to start walking", "felt great so I went further": the good feeling is
+        # why they did it (and, with a crash after it, the boom before the bust)
+        if cue.polarity == "helped" and not cue.composed and set(cue.symptoms) <= {"mood"}:
+            for a, _b in t["motive"]:
+                if s0 <= a < s1 and a >= ce and not f.broken("contrast", ce, a):
+                    cue.moment = True
+                    break
 
         # not doing it: "skip a couple of days and I seize up", "I'd be much stiffer without it" report a
         # benefit of doing it; "the flares settled within a fortnight of stopping" a harm

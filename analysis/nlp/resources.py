@@ -289,7 +289,7 @@ def _parse_context(data: dict) -> dict:
         f"{where}:hypothetical",
         {"modal_window", "modal", "near_window", "near", "conditional", "pseudo"},
     )
-    time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"}, {"absence"})
+    time = _keys(data["time"], f"{where}:time", {"historical", "current", "ceased"}, {"absence", "motive"})
     claim = _keys(data["claim"], f"{where}:claim", {"source_window", "verbs", "sources", "phrases"})
     person = _keys(data["person"], f"{where}:person", set(PERSONS))
     breaks = _keys(data["breaks"], f"{where}:breaks", set(BREAK_CLASSES))
@@ -314,7 +314,7 @@ def _parse_context(data: dict) -> dict:
             "conditional": p(hyp["conditional"], "hypothetical.conditional"),
             "pseudo": p(hyp["pseudo"], "hypothetical.pseudo"),
         },
-        "time": {k: p(time.get(k) or [], f"time.{k}") for k in ("historical", "current", "ceased", "absence")},
+        "time": {k: p(time.get(k) or [], f"time.{k}") for k in ("historical", "current", "ceased", "absence", "motive")},
         "claim": {
             "source_window": _int(claim["source_window"], f"{where}:claim.source_window"),
             "verbs": p(claim["verbs"], "claim.verbs"),
