@@ -18,11 +18,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## Set up the local database: migrate, seed the forum (idempotent), queue untagged posts, create demo accounts.
+## Set up the local database: migrate, seed the forum and study claims (idempotent), queue untagged posts,
+## create the demo accounts.
 setup: $(VENV)/.installed
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_forum
+	$(BIN)/python manage.py loaddata study_claims
+	$(BIN)/python manage.py rebuild_rollups
 	$(BIN)/python manage.py retag --stale --no-wait
 	$(BIN)/python manage.py demo_accounts --url http://127.0.0.1:$(PORT)
 
