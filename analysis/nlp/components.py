@@ -125,7 +125,20 @@ GENERIC = "exercise"  # the intervention name for exercise of no named kind
 COUNTERFACTUAL = frozenset({"might", "would", "could", "should", "'d", "must", "may"})
 # "can't say the walking group helped", "don't think yoga...": the negation is about a statement
 PROPOSITION_VERBS = frozenset(
-    {"say", "saying", "said", "think", "sure", "know", "tell", "claim", "pretend", "deny", "believe", "reckon"}
+    {
+        "say",
+        "saying",
+        "said",
+        "think",
+        "sure",
+        "know",
+        "tell",
+        "claim",
+        "pretend",
+        "deny",
+        "believe",
+        "reckon",
+    }
 )
 # Words that join interventions named together: "stretches + heat pad", "walking and yoga".
 COORDINATORS = frozenset({"+", "and", "&", ",", "plus", "with", "/", "or", "the", "a", "my", "some", "then"})

@@ -29,9 +29,10 @@ VADER_POSITIVE = 0.05
 VADER_NEGATIVE = -0.05
 
 # The test split's macro-F1 must stay at or above this (analysis/nlp/tests/test_quality.py). Set a little
-# below what was measured on the test split, once, at the end of the tagger's development: 0.784 with
-# TAGGER_VERSION 1.0 (docs/tagger.md). A change that lowers it below this fails the test.
-TEST_MACRO_F1_THRESHOLD = 0.76
+# below what was measured on the test split, once, at the end of a round of the tagger's development:
+# 0.784 with TAGGER_VERSION 1.0; 0.847 with 1.1 (docs/tagger.md). A change that lowers it below this fails
+# the test.
+TEST_MACRO_F1_THRESHOLD = 0.83
 
 
 @dataclass

@@ -314,7 +314,10 @@ def _parse_context(data: dict) -> dict:
             "conditional": p(hyp["conditional"], "hypothetical.conditional"),
             "pseudo": p(hyp["pseudo"], "hypothetical.pseudo"),
         },
-        "time": {k: p(time.get(k) or [], f"time.{k}") for k in ("historical", "current", "ceased", "absence", "motive")},
+        "time": {
+            k: p(time.get(k) or [], f"time.{k}")
+            for k in ("historical", "current", "ceased", "absence", "motive")
+        },
         "claim": {
             "source_window": _int(claim["source_window"], f"{where}:claim.source_window"),
             "verbs": p(claim["verbs"], "claim.verbs"),
@@ -345,6 +348,7 @@ def _load_model(directory: Path) -> dict | None:
             "trained_on",
             "dev_macro_f1",
             "cv_macro_f1",
+            "cv_confidence",
             "labelled_items",
             "notes",
             "l2",
@@ -365,7 +369,11 @@ def _load_model(directory: Path) -> dict | None:
     if any(len(row) != n for row in model["coef"]) or len(model["intercept"]) != len(OUTCOMES):
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
     temperature = model.get("temperature", 1.0)
-    if not isinstance(temperature, int | float) or isinstance(temperature, bool) or not 0.01 <= temperature <= 10:
+    if (
+        not isinstance(temperature, int | float)
+        or isinstance(temperature, bool)
+        or not 0.01 <= temperature <= 10
+    ):
         raise ResourceError(f"{MODEL_FILE}: temperature must be a number in [0.01, 10]")
     tau = model.get("no_evidence_min_confidence")
     if tau is not None and (not isinstance(tau, int | float) or isinstance(tau, bool) or not 0 <= tau <= 1):

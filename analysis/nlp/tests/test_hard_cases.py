@@ -1,5 +1,7 @@
 """Each trap in patients' writing, with examples in our own words (none from ../shared/seeds)."""
 
+import pytest
+
 # --- plain reports --------------------------------------------------------------------------------------
 
 
@@ -228,7 +230,9 @@ def test_exercises_named_in_the_sentence_that_reports_share_the_outcome(interven
 
 
 def test_a_treatment_used_to_cope_does_not_take_the_harm(intervention_outcomes, outcome_of):
-    text = "Did ten minutes on the rowing machine. Now on the sofa with codeine and a heat pad, back in spasm."
+    text = (
+        "Did ten minutes on the rowing machine. Now on the sofa with codeine and a heat pad, back in spasm."
+    )
     assert outcome_of(text) == "worsened"
     outcomes = intervention_outcomes(text)
     assert outcomes["gym"] == "worsened"
@@ -285,8 +289,6 @@ def test_sore_in_a_good_way_is_not_a_harm(outcome_of):
 
 
 # --- round 2: how patients say it (UK, US, Australian, informal) ----------------------------------------
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize(
