@@ -20,7 +20,10 @@ PACKAGE_DIR = Path(__file__).parent
 GOLD_DIR = PACKAGE_DIR / "data" / "gold"
 SEED_DIR = PACKAGE_DIR.parents[1] / "forum" / "seed_data" / "threads"
 GOLD_SPLITS = ("train", "dev", "test")
-SPLITS = (*GOLD_SPLITS, "seed", "all")
+# Written by a third writer in a comment-thread voice, kept out of all fitting and choosing: an estimate of
+# how the tagger does on writing unlike the rest of our data. Not part of "all".
+HELD_OUT_SPLITS = ("challenge",)
+SPLITS = (*GOLD_SPLITS, *HELD_OUT_SPLITS, "seed", "all")
 
 # The VADER-only baseline: the usual VADER thresholds (Hutto & Gilbert 2014, and the vaderSentiment
 # README): compound >= 0.05 is positive, <= -0.05 negative, otherwise neutral. Positive -> helped,
@@ -33,6 +36,8 @@ VADER_NEGATIVE = -0.05
 # 0.784 with TAGGER_VERSION 1.0; 0.847 with 1.1 (docs/tagger.md). A change that lowers it below this fails
 # the test.
 TEST_MACRO_F1_THRESHOLD = 0.83
+# The challenge split (held out from all development, another writer's voice) read once with 1.1: 0.786.
+CHALLENGE_MACRO_F1_THRESHOLD = 0.76
 
 
 @dataclass
@@ -91,7 +96,7 @@ def load_split(split: str, gold_dir: Path = GOLD_DIR, seed_dir: Path = SEED_DIR)
         return load_seed(seed_dir)
     if split == "all":
         return [i for s in GOLD_SPLITS for i in load_split(s, gold_dir, seed_dir)] + load_seed(seed_dir)
-    if split not in GOLD_SPLITS:
+    if split not in GOLD_SPLITS + HELD_OUT_SPLITS:
         raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
     path = Path(gold_dir) / f"{split}.jsonl"
     if not path.exists():

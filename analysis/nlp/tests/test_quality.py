@@ -4,6 +4,7 @@ never tuned on (docs/tagger.md)."""
 import pytest
 
 from analysis.nlp.evaluation import (
+    CHALLENGE_MACRO_F1_THRESHOLD,
     GOLD_DIR,
     TEST_MACRO_F1_THRESHOLD,
     load_split,
@@ -22,6 +23,13 @@ def test_macro_f1_on_the_test_split_stays_above_the_recorded_threshold(tagger):
     report, _ = tagger_report(_items("test"), tagger)
     assert report.macro_f1 >= TEST_MACRO_F1_THRESHOLD, (
         f"test macro-F1 {report.macro_f1:.3f} fell below {TEST_MACRO_F1_THRESHOLD}"
+    )
+
+
+def test_macro_f1_on_the_held_out_challenge_split_stays_above_the_recorded_threshold(tagger):
+    report, _ = tagger_report(_items("challenge"), tagger)
+    assert report.macro_f1 >= CHALLENGE_MACRO_F1_THRESHOLD, (
+        f"challenge macro-F1 {report.macro_f1:.3f} fell below {CHALLENGE_MACRO_F1_THRESHOLD}"
     )
 
 
