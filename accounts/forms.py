@@ -1,7 +1,7 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
-from accounts.models import Condition, User
+from accounts.models import Condition
 from forum.forms import AccessibleFormMixin
 
 
@@ -43,7 +43,9 @@ class ProfileForm(AccessibleFormMixin, forms.Form):
         label="Display name",
         help_text="Shown on your posts. A pseudonym is fine; please don't use your real name.",
     )
-    bio = forms.CharField(max_length=1000, required=False, label="About you (optional)", widget=forms.Textarea)
+    bio = forms.CharField(
+        max_length=1000, required=False, label="About you (optional)", widget=forms.Textarea
+    )
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices,
         required=False,
@@ -74,7 +76,7 @@ class AccountDeleteForm(AccessibleFormMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     confirm = forms.CharField(
-        label='Type DELETE to confirm',
+        label="Type DELETE to confirm",
         max_length=10,
     )
 

@@ -58,7 +58,9 @@ def account_delete(request):
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)
-        account_delete_service(user=user, remove_posts=form.cleaned_data["posts"] == AccountDeleteForm.PostsChoice.REMOVE)
+        account_delete_service(
+            user=user, remove_posts=form.cleaned_data["posts"] == AccountDeleteForm.PostsChoice.REMOVE
+        )
         messages.success(request, "Your account was deleted.")
         return redirect("forum:index")
     return render(request, "accounts/delete.html", {"form": form})

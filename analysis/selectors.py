@@ -24,7 +24,11 @@ def tags_review_queue() -> QuerySet[PostTag]:
 
 
 def tags_failed() -> QuerySet[PostTag]:
-    return PostTag.objects.filter(status=TagStatus.FAILED).select_related("post", "post__thread").order_by("-tagged_at")
+    return (
+        PostTag.objects.filter(status=TagStatus.FAILED)
+        .select_related("post", "post__thread")
+        .order_by("-tagged_at")
+    )
 
 
 @dataclass(frozen=True)
@@ -40,15 +44,18 @@ class Agreement:
 
 def tagger_author_agreement() -> Agreement:
     """How often the machine's outcome equals the one the author gave their own post."""
-    counts = PostTag.objects.filter(status=TagStatus.DONE).exclude(author_outcome="").aggregate(
-        labelled=Count("pk"), agreed=Count("pk", filter=Q(outcome=F("author_outcome")))
+    counts = (
+        PostTag.objects.filter(status=TagStatus.DONE)
+        .exclude(author_outcome="")
+        .aggregate(labelled=Count("pk"), agreed=Count("pk", filter=Q(outcome=F("author_outcome"))))
     )
     labelled, agreed = counts["labelled"], counts["agreed"]
     return Agreement(labelled, agreed, wilson_interval(agreed, labelled) if labelled else None)
 
 
 def post_ids_to_retag(*, mode: str):
-    """Post ids for `retag`: "all", "stale" (no tag, an older tagger, or pending: new, edited or stuck) or "failed"."""
+    """Post ids for `retag`: "all", "stale" (no tag, an older tagger, or pending: new, edited or stuck),
+    or "failed"."""
     from analysis.tagging import tagger_version
     from forum.models import Post
 
@@ -56,7 +63,11 @@ def post_ids_to_retag(*, mode: str):
     if mode == "all":
         return posts.values_list("id", flat=True).iterator(chunk_size=5000)
     if mode == "failed":
-        return PostTag.objects.filter(status=TagStatus.FAILED).order_by("post_id").values_list("post_id", flat=True)
+        return (
+            PostTag.objects.filter(status=TagStatus.FAILED)
+            .order_by("post_id")
+            .values_list("post_id", flat=True)
+        )
     if mode == "stale":
         stale = (
             Q(tag__isnull=True)

@@ -20,8 +20,17 @@ PENDING_CHUNK = 2000
 ERROR_MAX_CHARS = 2000
 # The machine's fields, rewritten by the workers; the author's and moderators' labels are never in here.
 MACHINE_FIELDS = [
-    "status", "outcome", "confidence", "interventions", "symptoms", "evidence",
-    "tagger_version", "text_hash", "tagged_at", "error", "attempts",
+    "status",
+    "outcome",
+    "confidence",
+    "interventions",
+    "symptoms",
+    "evidence",
+    "tagger_version",
+    "text_hash",
+    "tagged_at",
+    "error",
+    "attempts",
 ]
 
 
@@ -49,7 +58,9 @@ def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
     try:
         tag_posts.delay(list(post_ids), force=force)
     except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
-        logger.warning("Could not queue %d post(s) for tagging; the sweep will retry", len(post_ids), exc_info=True)
+        logger.warning(
+            "Could not queue %d post(s) for tagging; the sweep will retry", len(post_ids), exc_info=True
+        )
         return False
     return True
 
@@ -112,7 +123,10 @@ def _tag_each(tagger, items: list[tuple[str, int]]) -> Iterable[tuple[int, dict 
 
 
 def _tags_lock(post_ids: Sequence[int]) -> dict[int, PostTag]:
-    """Lock these posts' tag rows, with each post's text, in one query; rows another worker holds are skipped."""
+    """Lock these posts' tag rows, with each post's text, in one query.
+
+    Rows another worker holds are skipped.
+    """
     rows = (
         PostTag.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(post_id__in=post_ids)
@@ -178,7 +192,11 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
             rows.append(tag)
         if rows:
             PostTag.objects.bulk_create(
-                rows, update_conflicts=True, unique_fields=["post"], update_fields=MACHINE_FIELDS, batch_size=500
+                rows,
+                update_conflicts=True,
+                unique_fields=["post"],
+                update_fields=MACHINE_FIELDS,
+                batch_size=500,
             )
             rollups_refresh_posts(post_ids=[tag.post_id for tag in rows])
     return report
@@ -225,7 +243,11 @@ def _keyset_ids(queryset, field_name: str, size: int) -> Iterable[int]:
     """Ids from a queryset in ascending order, one indexed page at a time (no OFFSET, no giant IN)."""
     last = 0
     while True:
-        page = list(queryset.filter(**{f"{field_name}__gt": last}).order_by(field_name).values_list(field_name, flat=True)[:size])
+        page = list(
+            queryset.filter(**{f"{field_name}__gt": last})
+            .order_by(field_name)
+            .values_list(field_name, flat=True)[:size]
+        )
         if not page:
             return
         yield from page
@@ -246,7 +268,11 @@ def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | 
     cutoff = timezone.now() - stuck_after
     sources = [
         ("missing", Post.objects.filter(tag__isnull=True), "id"),
-        ("stale", PostTag.objects.exclude(tagger_version=version).exclude(status=TagStatus.PENDING), "post_id"),
+        (
+            "stale",
+            PostTag.objects.exclude(tagger_version=version).exclude(status=TagStatus.PENDING),
+            "post_id",
+        ),
         ("stuck", PostTag.objects.filter(status=TagStatus.PENDING, queued_at__lt=cutoff), "post_id"),
     ]
     for name, queryset, field_name in sources:

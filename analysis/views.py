@@ -21,7 +21,9 @@ def post_tag_label(request, post_id):
     check_can_label_own_post(request.user, post)
     form = AuthorLabelForm(request.POST)
     if form.is_valid():
-        services.post_tag_label_by_author(post=post, author=request.user, outcome=form.cleaned_data["outcome"])
+        services.post_tag_label_by_author(
+            post=post, author=request.user, outcome=form.cleaned_data["outcome"]
+        )
         messages.success(request, "Thank you: your own reading of your post is now shown beside it.")
     else:
         messages.error(request, "Choose one of the outcomes.")
@@ -36,7 +38,10 @@ def post_tag_correct(request, post_id):
     form = ModeratorCorrectionForm(request.POST)
     if form.is_valid():
         services.post_tag_correct_by_moderator(
-            post=post, moderator=request.user, outcome=form.cleaned_data["outcome"], reason=form.cleaned_data["reason"]
+            post=post,
+            moderator=request.user,
+            outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
         )
         messages.success(request, "Tag corrected and logged.")
     else:

@@ -49,9 +49,13 @@ def wait_until(
         if condition():
             return
         if alive is not None and not alive():
-            raise AssertionError(f"process died while waiting for {what}\n{on_timeout() if on_timeout else ''}")
+            raise AssertionError(
+                f"process died while waiting for {what}\n{on_timeout() if on_timeout else ''}"
+            )
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}\n{on_timeout() if on_timeout else ''}")
+    raise AssertionError(
+        f"timed out after {timeout}s waiting for {what}\n{on_timeout() if on_timeout else ''}"
+    )
 
 
 @dataclass
@@ -82,15 +86,35 @@ class WorkerProcess:
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
                 [
-                    sys.executable, "-m", "celery", "-A", "config", "worker",
-                    "-Q", self.queue, "-n", name, f"--concurrency={self.concurrency}", "--pool=prefork",
-                    "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=INFO",
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "config",
+                    "worker",
+                    "-Q",
+                    self.queue,
+                    "-n",
+                    name,
+                    f"--concurrency={self.concurrency}",
+                    "--pool=prefork",
+                    "--without-gossip",
+                    "--without-mingle",
+                    "--without-heartbeat",
+                    "--loglevel=INFO",
                 ],
-                cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=ROOT,
+                env=self.env(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         wait_until(
             lambda: b"ready." in self.log_path.read_bytes(),
-            timeout=timeout, what="worker ready", on_timeout=self.log_tail, alive=self.alive,
+            timeout=timeout,
+            what="worker ready",
+            on_timeout=self.log_tail,
+            alive=self.alive,
         )
         return self
 

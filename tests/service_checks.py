@@ -36,5 +36,7 @@ def require_chromium() -> tuple[str, str]:
     browser = shutil.which("chromium")
     driver = shutil.which("chromedriver")
     if not (browser and driver):
-        service_missing("needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
+        service_missing(
+            "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
+        )
     return browser, driver

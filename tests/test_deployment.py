@@ -41,7 +41,11 @@ def test_check_deploy_passes_with_production_environment():
     # Given production environment values, when Django's deployment checklist runs
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=_production_env(), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     # then it reports no issue at all
     assert result.returncode == 0, result.stdout + result.stderr
@@ -51,7 +55,11 @@ def test_check_deploy_passes_with_production_environment():
 def test_production_settings_refuse_to_start_without_a_secret_key():
     result = subprocess.run(
         [sys.executable, "manage.py", "check"],
-        cwd=ROOT, env=_production_env(SECRET_KEY=""), capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=_production_env(SECRET_KEY=""),
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr

@@ -18,8 +18,9 @@ PASSWORD = "a-long-walk-in-the-fog-42"
 
 
 def make_member(username="fernwalker", email=None, verified=True, **fields) -> User:
-    user = User.objects.create_user(username=username, email=email or f"{username}@example.org", password=PASSWORD,
-                                    **fields)
+    user = User.objects.create_user(
+        username=username, email=email or f"{username}@example.org", password=PASSWORD, **fields
+    )
     EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
     return user
 
@@ -27,10 +28,12 @@ def make_member(username="fernwalker", email=None, verified=True, **fields) -> U
 def make_post(author, body="Walking helped my back.", **fields) -> Post:
     category, _ = Category.objects.get_or_create(slug="exercise", defaults={"name": "Exercise"})
     now = timezone.now()
-    thread = Thread.objects.create(category=category, title="Walking", author=author, created_at=now,
-                                   last_posted_at=now)
-    return Post.objects.create(thread=thread, author=author, author_name=author.username, body=body,
-                               created_at=now, **fields)
+    thread = Thread.objects.create(
+        category=category, title="Walking", author=author, created_at=now, last_posted_at=now
+    )
+    return Post.objects.create(
+        thread=thread, author=author, author_name=author.username, body=body, created_at=now, **fields
+    )
 
 
 def test_signup_asks_for_no_real_name_and_explains_the_research_setting(client):
@@ -43,10 +46,17 @@ def test_signup_asks_for_no_real_name_and_explains_the_research_setting(client):
 
 def test_a_new_member_must_verify_their_email_before_logging_in(client):
     # When someone signs up
-    response = client.post(reverse("account_signup"), {
-        "username": "quietheron", "email": "heron@example.org", "password1": PASSWORD, "password2": PASSWORD,
-        "conditions": ["me/cfs", "long covid"], "research_opt_in": "",
-    })
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "username": "quietheron",
+            "email": "heron@example.org",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+            "conditions": ["me/cfs", "long covid"],
+            "research_opt_in": "",
+        },
+    )
     assert response.status_code == 302
     user = User.objects.get(username="quietheron")
     # their choices are kept
@@ -105,11 +115,21 @@ def test_the_profile_shows_display_name_conditions_and_visible_posts(client):
 def test_a_member_edits_their_profile_and_research_choice(client):
     member = make_member()
     client.force_login(member)
-    client.post(reverse("accounts:settings"), {
-        "display_name": "Fern", "bio": "Walks slowly.", "conditions": ["chronic pain"], "research_opt_in": "",
-    })
+    client.post(
+        reverse("accounts:settings"),
+        {
+            "display_name": "Fern",
+            "bio": "Walks slowly.",
+            "conditions": ["chronic pain"],
+            "research_opt_in": "",
+        },
+    )
     member.refresh_from_db()
-    assert (member.display_name, member.conditions, member.research_opt_in) == ("Fern", ["chronic pain"], False)
+    assert (member.display_name, member.conditions, member.research_opt_in) == (
+        "Fern",
+        ["chronic pain"],
+        False,
+    )
 
 
 def test_a_member_downloads_their_own_data_as_json(client):

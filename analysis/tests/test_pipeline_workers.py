@@ -33,7 +33,9 @@ def is_current(post) -> bool:
     post.refresh_from_db()
     tag = tag_of(post)
     return bool(
-        tag and tag.status == TagStatus.DONE and tag.text_hash == text_hash(post.body)
+        tag
+        and tag.status == TagStatus.DONE
+        and tag.text_hash == text_hash(post.body)
         and tag.tagger_version == tagger_version()
     )
 
@@ -41,10 +43,21 @@ def is_current(post) -> bool:
 def bulk_posts(thread, author, n: int) -> list[int]:
     """Posts written straight to the database, as an import would: nothing is queued for them."""
     now = timezone.now()
-    texts = [HELPED, WORSENED, "Has anyone tried the warm pool?", "Yoga helps my back but tai chi flared my knees."]
+    texts = [
+        HELPED,
+        WORSENED,
+        "Has anyone tried the warm pool?",
+        "Yoga helps my back but tai chi flared my knees.",
+    ]
     Post.objects.bulk_create(
         [
-            Post(thread=thread, author=author, author_name=author.username, body=f"{texts[i % 4]} ({i})", created_at=now)
+            Post(
+                thread=thread,
+                author=author,
+                author_name=author.username,
+                body=f"{texts[i % 4]} ({i})",
+                created_at=now,
+            )
             for i in range(n)
         ],
         batch_size=1000,
@@ -58,13 +71,17 @@ def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread):
     # When a member publishes a post
     post = post_create(thread=thread, author=member, body=HELPED)
     # then a worker tags it
-    wait_until(lambda: is_current(post), timeout=60, what="the new post to be tagged", on_timeout=workers.logs)
+    wait_until(
+        lambda: is_current(post), timeout=60, what="the new post to be tagged", on_timeout=workers.logs
+    )
     assert tag_of(post).outcome == "helped"
 
     # When they edit its text
     post_edit(post=post, editor=member, body=WORSENED)
     # then it is re-tagged from the new text
-    wait_until(lambda: is_current(post), timeout=60, what="the edited post to be re-tagged", on_timeout=workers.logs)
+    wait_until(
+        lambda: is_current(post), timeout=60, what="the edited post to be re-tagged", on_timeout=workers.logs
+    )
     tag = tag_of(post)
     assert tag.outcome == "worsened"
     assert tag.attempts == 2
@@ -77,8 +94,12 @@ def test_queueing_the_same_post_twice_does_the_work_once(workers, member, thread
 
     # When two worker processes take both messages
     worker = workers.start(concurrency=2)
-    wait_until(lambda: worker.log_tail(400).count("succeeded in") >= 2, timeout=60,
-               what="both tasks to finish", on_timeout=workers.logs)
+    wait_until(
+        lambda: worker.log_tail(400).count("succeeded in") >= 2,
+        timeout=60,
+        what="both tasks to finish",
+        on_timeout=workers.logs,
+    )
 
     # then the tagger ran once
     assert is_current(post)
@@ -107,7 +128,9 @@ def test_a_worker_killed_mid_batch_loses_no_tag(workers, member, thread):
     assert report.stuck + report.missing >= len(post_ids) - done_at_kill
 
     # then every post ends with exactly one current tag
-    wait_until(lambda: done() == len(post_ids), timeout=180, what="every post to be tagged", on_timeout=workers.logs)
+    wait_until(
+        lambda: done() == len(post_ids), timeout=180, what="every post to be tagged", on_timeout=workers.logs
+    )
     assert PostTag.objects.count() == len(post_ids)
     assert set(PostTag.objects.values_list("post_id", flat=True)) == set(post_ids)
     assert not PostTag.objects.exclude(tagger_version=tagger_version()).exists()
@@ -124,9 +147,20 @@ def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(
     beat_log = tmp_path / "beat.log"
     with open(beat_log, "wb") as log:
         beat = subprocess.Popen(  # noqa: S603
-            [sys.executable, "-m", "celery", "-A", "config", "beat", "--loglevel=INFO",
-             f"--schedule={tmp_path / 'beat-schedule'}"],
-            cwd=ROOT, env=beat_env, stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "beat",
+                "--loglevel=INFO",
+                f"--schedule={tmp_path / 'beat-schedule'}",
+            ],
+            cwd=ROOT,
+            env=beat_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
     try:
         # When Redis is down while a member publishes a post (in a process whose broker is that Redis)
@@ -135,7 +169,8 @@ def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(
             "import django; django.setup()\n"
             "from accounts.models import User; from forum.models import Thread\n"
             "from forum.services import post_create\n"
-            f"post = post_create(thread=Thread.objects.get(pk={thread.pk}), author=User.objects.get(pk={member.pk}), "
+            f"thread = Thread.objects.get(pk={thread.pk})\n"
+            f"post = post_create(thread=thread, author=User.objects.get(pk={member.pk}), "
             f"body={HELPED!r})\n"
             "print(post.pk)\n"
         )
@@ -153,30 +188,47 @@ def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(
 
         # When Redis comes back, the beat's sweep queues it and a worker tags it
         private_redis.start()
-        wait_until(lambda: is_current(post), timeout=120, what="the post to be tagged after the outage",
-                   on_timeout=lambda: workers.logs() + beat_log.read_text(errors="replace"))
+        wait_until(
+            lambda: is_current(post),
+            timeout=120,
+            what="the post to be tagged after the outage",
+            on_timeout=lambda: workers.logs() + beat_log.read_text(errors="replace"),
+        )
         assert tag_of(post).outcome == "helped"
     finally:
         beat.terminate()
         beat.wait(timeout=20)
 
 
-def test_a_post_that_breaks_the_tagger_is_marked_failed_and_its_batch_is_still_tagged(workers, member, thread):
+def test_a_post_that_breaks_the_tagger_is_marked_failed_and_its_batch_is_still_tagged(
+    workers, member, thread
+):
     workers.start(extra_env={"ANALYSIS_TAGGER_LOADER": "analysis.tests.faulty_tagger.load_tagger"})
-    bodies = [HELPED, WORSENED, f"Odd one {BREAKS_THE_TAGGER}", "Tai chi has made me steadier on my feet.", HELPED]
+    bodies = [
+        HELPED,
+        WORSENED,
+        f"Odd one {BREAKS_THE_TAGGER}",
+        "Tai chi has made me steadier on my feet.",
+        HELPED,
+    ]
     posts = [
-        Post.objects.create(thread=thread, author=member, author_name=member.username, body=b, created_at=timezone.now())
+        Post.objects.create(
+            thread=thread, author=member, author_name=member.username, body=b, created_at=timezone.now()
+        )
         for b in bodies
     ]
     services.tags_mark_pending(post_ids=[p.pk for p in posts])
     assert services.tags_enqueue(post_ids=[p.pk for p in posts])
 
-    wait_until(lambda: not PostTag.objects.filter(status=TagStatus.PENDING).exists(), timeout=60,
-               what="the batch to finish", on_timeout=workers.logs)
+    wait_until(
+        lambda: not PostTag.objects.filter(status=TagStatus.PENDING).exists(),
+        timeout=60,
+        what="the batch to finish",
+        on_timeout=workers.logs,
+    )
     broken = tag_of(posts[2])
     assert broken.status == TagStatus.FAILED
     assert "RuntimeError: tagger broke on this text" in broken.error
     assert Post.objects.filter(pk=posts[2].pk).exists()  # the post itself is kept
     for post in posts[:2] + posts[3:]:
         assert is_current(post)
-

@@ -32,7 +32,9 @@ def test_a_post_not_yet_tagged_says_it_is_being_read(client, post_factory):
     assert "Exercise outcome: being read" in thread_page(client, post)
 
 
-def test_only_the_author_is_offered_to_correct_how_their_post_was_read(client, post_factory, member, other_member):
+def test_only_the_author_is_offered_to_correct_how_their_post_was_read(
+    client, post_factory, member, other_member
+):
     post = post_factory(body=HELPED, author=member)
     services.post_tags_compute(post_ids=[post.pk])
     client.force_login(other_member)
@@ -67,7 +69,9 @@ def test_a_moderators_correction_is_shown_and_audit_logged(client, post_factory,
     post = post_factory(body=HELPED)
     services.post_tags_compute(post_ids=[post.pk])
     client.force_login(moderator)
-    client.post(reverse("analysis:post_correct", args=[post.pk]), {"outcome": "none", "reason": "advice only"})
+    client.post(
+        reverse("analysis:post_correct", args=[post.pk]), {"outcome": "none", "reason": "advice only"}
+    )
     tag = PostTag.objects.get(post=post)
     assert (tag.moderator_outcome, tag.moderator) == ("none", moderator)
     event = ModerationEvent.objects.get(kind=ModerationEvent.Kind.TAG_CORRECTED)
@@ -76,7 +80,9 @@ def test_a_moderators_correction_is_shown_and_audit_logged(client, post_factory,
 
 
 @pytest.mark.parametrize("url_name", ["analysis:post_correct", "analysis:review"])
-def test_members_and_visitors_cannot_correct_tags_or_see_the_review_queue(client, post_factory, member, url_name):
+def test_members_and_visitors_cannot_correct_tags_or_see_the_review_queue(
+    client, post_factory, member, url_name
+):
     post = post_factory(body=HELPED)
     services.post_tags_compute(post_ids=[post.pk])
     args = [post.pk] if url_name == "analysis:post_correct" else []
@@ -96,7 +102,9 @@ def test_the_review_queue_lists_uncertain_tags_and_failures_and_agreement_with_a
     services.post_tags_compute(post_ids=[p.pk for p in (sure, unsure, labelled_agree, labelled_disagree)])
     PostTag.objects.filter(post=unsure).update(confidence=0.41)
     services.post_tag_label_by_author(post=labelled_agree, author=labelled_agree.author, outcome="helped")
-    services.post_tag_label_by_author(post=labelled_disagree, author=labelled_disagree.author, outcome="worsened")
+    services.post_tag_label_by_author(
+        post=labelled_disagree, author=labelled_disagree.author, outcome="worsened"
+    )
     services.tags_mark_pending(post_ids=[failed.pk])
     services.post_tags_mark_failed(post_ids=[failed.pk], error="RuntimeError: boom")
 

@@ -26,10 +26,7 @@ def throwaway_queue():
     yield queue
     celery_app.conf.task_default_queue = previous
     with celery_app.connection_for_write() as conn:
-        try:
-            conn.default_channel.queue_delete(queue)
-        except Exception:  # noqa: BLE001 - nothing was declared
-            pass
+        conn.default_channel.queue_delete(queue)
 
 
 def queued_messages(queue: str) -> int:

@@ -64,8 +64,9 @@ class Command(BaseCommand):
         in_process_with_db = posts / (time.perf_counter() - started)
         queue = f"bench-{uuid.uuid4().hex[:8]}"
         log_path = Path(mkdtemp(prefix="bench-pipeline-")) / "worker.log"
-        worker = WorkerProcess(queue=queue, broker_url=settings.REDIS_URL or broker, log_path=log_path,
-                               concurrency=workers)
+        worker = WorkerProcess(
+            queue=queue, broker_url=settings.REDIS_URL or broker, log_path=log_path, concurrency=workers
+        )
         previous_queue = celery_app.conf.task_default_queue
         celery_app.conf.task_default_queue = queue
         try:
@@ -77,8 +78,14 @@ class Command(BaseCommand):
             tags = PostTag.objects.filter(post__thread__category__slug=BENCH_SLUG)
             # Polled once a second (a tighter loop would take CPU from the workers being measured); the
             # finishing time is read from the tags themselves, so the poll interval doesn't blur it.
-            wait_until(lambda: not tags.exclude(status=TagStatus.DONE).exists(), timeout=timeout, interval=1.0,
-                       what="the workers to tag every post", on_timeout=worker.log_tail, alive=worker.alive)
+            wait_until(
+                lambda: not tags.exclude(status=TagStatus.DONE).exists(),
+                timeout=timeout,
+                interval=1.0,
+                what="the workers to tag every post",
+                on_timeout=worker.log_tail,
+                alive=worker.alive,
+            )
             finished_at = tags.aggregate(last=Max("tagged_at"))["last"]
             end_to_end = posts / (finished_at - started_at).total_seconds()
         finally:
@@ -100,8 +107,13 @@ class Command(BaseCommand):
         before = worker.log_path.read_text().count("succeeded in")
         for post_id in post_ids:
             services.tags_enqueue(post_ids=[post_id], force=True)
-        wait_until(lambda: worker.log_path.read_text().count("succeeded in") >= before + len(post_ids),
-                   timeout=120, what="the warm-up tasks", on_timeout=worker.log_tail, alive=worker.alive)
+        wait_until(
+            lambda: worker.log_path.read_text().count("succeeded in") >= before + len(post_ids),
+            timeout=120,
+            what="the warm-up tasks",
+            on_timeout=worker.log_tail,
+            alive=worker.alive,
+        )
 
     def _delete_posts(self) -> None:
         Thread.objects.filter(category__slug=BENCH_SLUG).delete()
@@ -110,10 +122,13 @@ class Command(BaseCommand):
     def _create_posts(self, bodies: list[str]) -> list[int]:
         self._delete_posts()
         category = Category.objects.create(slug=BENCH_SLUG, name="Benchmark posts", position=999)
-        author, _ = User.objects.get_or_create(username="bench_author", defaults={"email": "bench@example.org"})
+        author, _ = User.objects.get_or_create(
+            username="bench_author", defaults={"email": "bench@example.org"}
+        )
         now = timezone.now()
-        thread = Thread.objects.create(category=category, title="Benchmark", author=author, created_at=now,
-                                       last_posted_at=now)
+        thread = Thread.objects.create(
+            category=category, title="Benchmark", author=author, created_at=now, last_posted_at=now
+        )
         Post.objects.bulk_create(
             [Post(thread=thread, author=author, author_name="bench", body=b, created_at=now) for b in bodies],
             batch_size=2000,
