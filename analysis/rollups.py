@@ -845,6 +845,18 @@ def _insert_rows(model, fields: Sequence[str], rows: list[tuple]) -> None:
                 copy.write_row([json.dumps(v) if i in json_columns else v for i, v in enumerate(row)])
 
 
+# The outcome rollup's key columns, then its counts: written by the rebuild, compared by the check.
+_OUTCOME_ROLLUP_COLUMNS = (
+    "scope",
+    "intervention",
+    "condition",
+    "month",
+    "category_id",
+    "outcome",
+    "posts",
+    "author_confirmed",
+    "moderator_labelled",
+)
 _SCOPES_SQL = " UNION ALL ".join(f"SELECT {scope} AS scope" for scope in SCOPES)
 
 
@@ -854,20 +866,7 @@ def _sum_outcome_rollup() -> None:
     rollup = quote(OutcomeRollup._meta.db_table)
     facts = quote(FactRow._meta.db_table)
     conditions = quote(MemberCondition._meta.db_table)
-    columns = ", ".join(
-        quote(c)
-        for c in [
-            "scope",
-            "intervention",
-            "condition",
-            "month",
-            "category_id",
-            "outcome",
-            "posts",
-            "author_confirmed",
-            "moderator_labelled",
-        ]
-    )
+    columns = ", ".join(quote(c) for c in _OUTCOME_ROLLUP_COLUMNS)
     passes = (
         f"(s.scope < {AUTHOR_SCOPE} AND f.conf_level >= s.scope) "
         f"OR (s.scope = {AUTHOR_SCOPE} AND f.source = '{LabelSource.AUTHOR.value}')"
@@ -961,17 +960,7 @@ def rollups_check(*, limit: int = 20) -> CheckReport:
         (
             "outcome",
             expected.outcome,
-            OutcomeRollup.objects.values_list(
-                "scope",
-                "intervention",
-                "condition",
-                "month",
-                "category_id",
-                "outcome",
-                "posts",
-                "author_confirmed",
-                "moderator_labelled",
-            ),
+            OutcomeRollup.objects.values_list(*_OUTCOME_ROLLUP_COLUMNS),
             6,
         ),
         (
