@@ -8,8 +8,10 @@ no difference) and safe under concurrent workers: two refreshes of one post are 
 row lock, and locks are always taken in the same order (facts by post id, rollup rows by key, members by
 id, member rollup rows by key), so they cannot deadlock.
 
-Call it inside the transaction that changed the data, after the change (see the hooks in the report
-for the lead): then the rollups commit or roll back with it.
+People's actions (labels, moderation, settings) call rollups_refresh_posts inside the transaction that
+changed the data, after the change: the rollups commit or roll back with it. The workers' tag batches call
+rollups_mark_stale instead, and analysis.refresh_rollups applies that backlog in large chunks
+(rollups_refresh_backlog): per-batch refreshes cost as much as the tagging itself.
 
 What counts: a post that is neither deleted nor hidden, whose writer still has an account and has not
 opted out of research, and whose tag is done (or labelled by its author or a moderator). Pending and
@@ -19,6 +21,7 @@ failed machine tags are not counted.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +29,7 @@ from datetime import date, datetime
 
 from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
+from django.utils import timezone
 
 from analysis.dashboard_vocabulary import (
     ALL,
@@ -47,6 +51,7 @@ from analysis.models import (
     Outcome,
     OutcomeRollup,
     PostFact,
+    RollupBacklog,
     TagStatus,
 )
 
@@ -54,6 +59,8 @@ logger = logging.getLogger(__name__)
 
 # Ids per query (well under SQLite's variable limit).
 CHUNK_SIZE = 500
+# Backlogged posts applied per transaction by rollups_refresh_backlog.
+BACKLOG_CHUNK = 2000
 INTERVENTION_MAX_CHARS = 40
 _OUTCOMES = frozenset(Outcome.values)
 
@@ -470,6 +477,52 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
                 if c is not None:
                     touched[c.author_id].update(intervention for intervention, _ in c.items)
         _refresh_members(sorted(touched), touched)
+
+
+def rollups_mark_stale(*, post_ids: Sequence[int]) -> None:
+    """Note that these posts' contributions may have changed, for rollups_refresh_backlog to apply.
+
+    Call inside the transaction that changed them. An existing row is touched rather than skipped: that
+    locks it, so a refresh draining the backlog at the same moment either finishes first (and this
+    transaction inserts the row again) or skips the row and leaves it for the next refresh. No change is
+    missed.
+    """
+    now = timezone.now()
+    RollupBacklog.objects.bulk_create(
+        [RollupBacklog(post_id=pid, queued_at=now) for pid in sorted(set(post_ids))],
+        update_conflicts=True,
+        unique_fields=["post_id"],
+        update_fields=["queued_at"],
+        batch_size=CHUNK_SIZE,
+    )
+
+
+def rollups_refresh_backlog(*, chunk_size: int = BACKLOG_CHUNK, max_seconds: float | None = None) -> int:
+    """Apply the backlogged posts to the rollups, one transaction per chunk; returns how many were applied.
+
+    Rows another refresh (or a tag batch still writing) holds are skipped: they are applied by that refresh
+    or the next one. Stops after max_seconds (between chunks) if given; the caller requeues the rest.
+    """
+    started = time.monotonic()
+    applied = 0
+    while max_seconds is None or time.monotonic() - started < max_seconds:
+        with transaction.atomic():
+            ids = list(
+                RollupBacklog.objects.select_for_update(skip_locked=True)
+                .order_by("post_id")
+                .values_list("post_id", flat=True)[:chunk_size]
+            )
+            if not ids:
+                break
+            rollups_refresh_posts(post_ids=ids)
+            for chunk in _chunks(ids):
+                RollupBacklog.objects.filter(post_id__in=chunk).delete()
+        applied += len(ids)
+    return applied
+
+
+def rollups_backlog_size() -> int:
+    return RollupBacklog.objects.count()
 
 
 def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:

@@ -6,16 +6,21 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import PostTag, TagStatus
-from analysis.rollups import rollups_refresh_posts
+from analysis.rollups import rollups_mark_stale, rollups_refresh_posts
 
 logger = logging.getLogger(__name__)
 
 # Rows marked pending per statement when queueing many posts.
 PENDING_CHUNK = 2000
+# Set while a rollup refresh is queued and not yet started, so a retag queues a handful of refreshes, not
+# one per batch. Expires in case that message is lost (the sweep drains the backlog too).
+ROLLUP_REFRESH_QUEUED_KEY = "analysis:rollup-refresh-queued"
+ROLLUP_REFRESH_QUEUED_SECONDS = 15
 # Errors kept for moderators are cut to this; a traceback is in the worker's log.
 ERROR_MAX_CHARS = 2000
 # The machine's fields, rewritten by the workers; the author's and moderators' labels are never in here.
@@ -68,16 +73,42 @@ def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
 def tags_queue(*, post_ids: Sequence[int], batch_size: int, force: bool = False) -> int:
     """Mark posts pending and send them to the workers in batches of batch_size.
 
-    Pending is recorded first, in large statements, so the sweep can recover any batch whose message is
-    lost. Returns how many batches the broker refused (their posts stay pending for the sweep).
+    Each chunk of posts is recorded as pending (one large statement) before its batches are sent, so the
+    sweep can recover any batch whose message is lost, and the workers start on the first chunk while the
+    rest are marked. Returns how many batches the broker refused (their posts stay pending for the sweep).
     """
-    for start in range(0, len(post_ids), PENDING_CHUNK):
+    chunk_size = max(PENDING_CHUNK // batch_size, 1) * batch_size
+    refused = 0
+    for start in range(0, len(post_ids), chunk_size):
+        chunk = post_ids[start : start + chunk_size]
         with transaction.atomic():
-            tags_mark_pending(post_ids=post_ids[start : start + PENDING_CHUNK])
-    return sum(
-        not tags_enqueue(post_ids=post_ids[start : start + batch_size], force=force)
-        for start in range(0, len(post_ids), batch_size)
-    )
+            tags_mark_pending(post_ids=chunk)
+        refused += sum(
+            not tags_enqueue(post_ids=chunk[offset : offset + batch_size], force=force)
+            for offset in range(0, len(chunk), batch_size)
+        )
+    return refused
+
+
+def rollups_refresh_soon() -> None:
+    """Queue one refresh of the dashboards' counts from the backlog, unless one is already waiting.
+
+    Never raises: if the broker is down, the sweep drains the backlog.
+    """
+    from analysis.tasks import refresh_rollups
+
+    if not cache.add(ROLLUP_REFRESH_QUEUED_KEY, True, timeout=ROLLUP_REFRESH_QUEUED_SECONDS):
+        return
+    try:
+        refresh_rollups.delay()
+    except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
+        cache.delete(ROLLUP_REFRESH_QUEUED_KEY)
+        logger.warning("Could not queue a rollup refresh; the sweep will do it", exc_info=True)
+
+
+def rollups_refresh_started() -> None:
+    """A refresh has started: changes from now on need another one queued."""
+    cache.delete(ROLLUP_REFRESH_QUEUED_KEY)
 
 
 def posts_counts_refresh(*, post_ids: Sequence[int]) -> None:
@@ -198,7 +229,8 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
                 update_fields=MACHINE_FIELDS,
                 batch_size=500,
             )
-            rollups_refresh_posts(post_ids=[tag.post_id for tag in rows])
+            rollups_mark_stale(post_ids=[tag.post_id for tag in rows])
+            transaction.on_commit(rollups_refresh_soon)
     return report
 
 
@@ -211,7 +243,8 @@ def post_tags_mark_failed(*, post_ids: Sequence[int], error: str) -> int:
         .update(status=TagStatus.FAILED, error=error[:ERROR_MAX_CHARS], tagged_at=timezone.now())
     )
     if changed:
-        rollups_refresh_posts(post_ids=post_ids)
+        rollups_mark_stale(post_ids=post_ids)
+        transaction.on_commit(rollups_refresh_soon)
     return changed
 
 

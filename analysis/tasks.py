@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from analysis import services
+from analysis.rollups import rollups_backlog_size, rollups_refresh_backlog
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,32 @@ def tag_posts(self, post_ids: list[int], force: bool = False) -> dict:
     }
 
 
+# Long enough to apply tens of thousands of posts, short enough to leave the queue to tag batches; whatever
+# is left is handed to a new refresh at the back of the queue.
+REFRESH_MAX_SECONDS = 60
+
+
+@shared_task(
+    name="analysis.refresh_rollups",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=300,
+    retry_jitter=True,
+    max_retries=6,
+    time_limit=REFRESH_MAX_SECONDS * 5,
+)
+def refresh_rollups() -> int:
+    """Apply the posts re-tagged since the last refresh to the dashboards' counts."""
+    services.rollups_refresh_started()
+    applied = rollups_refresh_backlog(max_seconds=REFRESH_MAX_SECONDS)
+    if rollups_backlog_size():
+        services.rollups_refresh_soon()
+    return applied
+
+
 @shared_task(name="analysis.sweep_tags", ignore_result=True, acks_late=True, time_limit=600)
 def sweep_tags() -> dict:
     report = services.tags_sweep(
@@ -67,4 +94,6 @@ def sweep_tags() -> dict:
     )
     if report.total:
         logger.info("Sweep queued %d post(s): %s", report.total, report)
-    return report.__dict__
+    # In case a refresh's message was lost; usually nothing is left.
+    applied = rollups_refresh_backlog(max_seconds=REFRESH_MAX_SECONDS)
+    return {**report.__dict__, "rollups_applied": applied}

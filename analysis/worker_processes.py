@@ -75,10 +75,13 @@ class WorkerProcess:
         env.update(
             DJANGO_SETTINGS_MODULE=self.settings_module,
             DATABASE_URL=current_database_url(),
-            REDIS_URL=self.broker_url,
             CELERY_QUEUE=self.queue,
             **self.extra_env,
         )
+        # A Redis broker is given as REDIS_URL; without one the worker's settings choose the file broker.
+        env.pop("REDIS_URL", None)
+        if self.broker_url.startswith(("redis://", "rediss://")):
+            env["REDIS_URL"] = self.broker_url
         return env
 
     def start(self, *, timeout: float = 60) -> WorkerProcess:

@@ -11,6 +11,7 @@ from analysis.models.rollups import (
     MemberRollup,
     OutcomeRollup,
     PostFact,
+    RollupBacklog,
 )
 from analysis.models.tags import Outcome, PostTag, TagStatus
 
@@ -27,6 +28,7 @@ __all__ = [
     "OutcomeRollup",
     "PostFact",
     "PostTag",
+    "RollupBacklog",
     "StudyClaim",
     "StudyType",
     "TagStatus",

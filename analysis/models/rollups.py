@@ -202,3 +202,20 @@ class AgreementRollup(models.Model):
 
     def __str__(self):
         return f"{self.machine_outcome} vs {self.author_outcome}: {self.posts}"
+
+
+class RollupBacklog(models.Model):
+    """Posts the workers re-tagged since the rollups last counted them; drained by analysis.refresh_rollups.
+
+    Tag batches add rows here instead of refreshing the rollups themselves, so a retag of thousands of posts
+    refreshes the counts in a few large chunks rather than once per batch.
+    """
+
+    post_id = models.BigIntegerField(primary_key=True)
+    queued_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["post_id"]
+
+    def __str__(self):
+        return f"Post {self.post_id} waiting for the rollups"

@@ -1,11 +1,13 @@
-"""The public figures follow what happens in the forum at once, through the services members and
-moderators use (no rebuild): a new tag, an author's label, a hidden post, an opt-out, a deleted account."""
+"""The public figures follow what happens in the forum, through the services members and moderators use (no
+rebuild): an author's label, a hidden post, an opt-out or a deleted account at once; a new tag as soon as
+the rollup refresh that follows each tag batch has run."""
 
 import pytest
 from django.urls import reverse
 
 from accounts.services import account_delete, profile_update
 from analysis import services
+from analysis.rollups import rollups_refresh_backlog
 from forum.services import post_hide, post_restore
 
 pytestmark = pytest.mark.django_db
@@ -26,10 +28,22 @@ def two_reports(post_factory, user_factory):
     helped = post_factory(body=HELPED, author=walker)
     worsened = post_factory(body=WORSENED, author=crasher)
     services.post_tags_compute(post_ids=[helped.pk, worsened.pk])
+    rollups_refresh_backlog()
     return helped, worsened
 
 
-def test_a_tagged_post_is_counted_at_once(client, two_reports):
+def test_a_tag_batch_is_counted_when_the_rollup_refresh_runs(client, post_factory, user_factory):
+    post = post_factory(body=HELPED, author=user_factory(conditions=["fibromyalgia"]))
+    services.post_tags_compute(post_ids=[post.pk])
+    # The worker's tag batch leaves the counts to the refresh it queues...
+    assert overall(client) == {}
+    # ...which applies it.
+    assert rollups_refresh_backlog() == 1
+    assert overall(client) == {"helped": 1}
+    assert rollups_refresh_backlog() == 0
+
+
+def test_a_tagged_post_is_counted(client, two_reports):
     assert overall(client) == {"helped": 1, "worsened": 1}
 
 

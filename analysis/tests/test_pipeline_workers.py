@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from analysis import services
 from analysis.models import PostTag, TagStatus
+from analysis.rollups import rollups_backlog_size, rollups_check
 from analysis.services import text_hash
 from analysis.tagging import tagger_version
 from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
@@ -65,7 +66,12 @@ def bulk_posts(thread, author, n: int) -> list[int]:
     return list(Post.objects.filter(thread=thread).order_by("id").values_list("id", flat=True))
 
 
-def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread):
+def public_counts(client) -> dict[str, int]:
+    body = client.get(reverse("api:dashboard")).json()["overall"]
+    return {o["outcome"]: o["count"] for o in body["outcomes"] if o["count"]}
+
+
+def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread, client):
     workers.start()
 
     # When a member publishes a post
@@ -75,6 +81,13 @@ def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread):
         lambda: is_current(post), timeout=60, what="the new post to be tagged", on_timeout=workers.logs
     )
     assert tag_of(post).outcome == "helped"
+    # and the refresh the tag batch queued brings it into the public figures
+    wait_until(
+        lambda: public_counts(client) == {"helped": 1},
+        timeout=60,
+        what="the dashboard to count the new post",
+        on_timeout=workers.logs,
+    )
 
     # When they edit its text
     post_edit(post=post, editor=member, body=WORSENED)
@@ -85,6 +98,12 @@ def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread):
     tag = tag_of(post)
     assert tag.outcome == "worsened"
     assert tag.attempts == 2
+    wait_until(
+        lambda: public_counts(client) == {"worsened": 1},
+        timeout=60,
+        what="the dashboard to follow the edit",
+        on_timeout=workers.logs,
+    )
 
 
 def test_queueing_the_same_post_twice_does_the_work_once(workers, member, thread):
@@ -136,6 +155,12 @@ def test_a_worker_killed_mid_batch_loses_no_tag(workers, member, thread):
     assert not PostTag.objects.exclude(tagger_version=tagger_version()).exists()
     for post in Post.objects.filter(id__in=post_ids[::97]):
         assert is_current(post)
+    # and the dashboards' counts, once the refreshes have drained the backlog, equal a count from scratch
+    wait_until(
+        lambda: not rollups_backlog_size(), timeout=120, what="the rollup backlog", on_timeout=workers.logs
+    )
+    check = rollups_check()
+    assert check.ok, check
 
 
 def test_a_post_made_while_redis_is_down_is_saved_shown_and_tagged_later(

@@ -7,8 +7,10 @@ import pytest
 from django.utils import timezone
 
 from analysis import services
-from analysis.models import PostTag, TagStatus
+from analysis.models import PostFact, PostTag, RollupBacklog, TagStatus
+from analysis.rollups import rollups_refresh_backlog
 from analysis.tagging import get_tagger, tagger_version
+from analysis.tasks import sweep_tags
 from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
 from config.celery import app as celery_app
 
@@ -171,3 +173,35 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(post_factory, thread_f
     ten, fifty = queries_for(10), queries_for(50)
     assert fifty <= ten + 5
     assert fifty <= 40
+
+
+def test_tag_batches_leave_the_counts_to_one_queued_refresh(
+    post_factory, django_capture_on_commit_callbacks, throwaway_queue
+):
+    first, second = post_factory(body=HELPED), post_factory(body=HELPED)
+    services.rollups_refresh_started()  # no refresh is waiting from an earlier test
+    # Two batches in a row, as a worker runs them...
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_tags_compute(post_ids=[first.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_tags_compute(post_ids=[second.pk])
+    # ...put their posts in the backlog and queue a single refresh between them.
+    assert set(RollupBacklog.objects.values_list("post_id", flat=True)) == {first.pk, second.pk}
+    assert queued_messages(throwaway_queue) == 1
+
+    # Once that refresh has started, the next batch queues another.
+    services.rollups_refresh_started()
+    assert rollups_refresh_backlog() == 2
+    assert not RollupBacklog.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.post_tags_compute(post_ids=[first.pk], force=True)
+    assert queued_messages(throwaway_queue) == 2
+
+
+def test_the_sweep_task_applies_a_backlog_whose_refresh_was_lost(post_factory, throwaway_queue):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])  # its on-commit refresh never runs here
+    assert RollupBacklog.objects.filter(post_id=post.pk).exists()
+    result = sweep_tags.apply().get()
+    assert result["rollups_applied"] == 1
+    assert PostFact.objects.get(post_id=post.pk).counted

@@ -153,12 +153,15 @@ CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     _queue_dir = VAR_DIR / "broker" / "queue"
     _processed_dir = VAR_DIR / "broker" / "processed"
+    # Fanout exchanges (worker control, queue declarations); kombu's default is ./control in the cwd.
+    _control_dir = VAR_DIR / "broker" / "control"
     # The transport expects its folders to exist; web, worker and beat all read these settings.
-    for _folder in (_queue_dir, _processed_dir):
+    for _folder in (_queue_dir, _processed_dir, _control_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
+        "control_folder": str(_control_dir),
         "processed_folder": str(_processed_dir),
         "store_processed": False,
     }
