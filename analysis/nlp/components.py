@@ -112,6 +112,39 @@ def _ability_again(doc: Doc, f: Findings) -> list[tuple[int, int]]:
     return out
 
 
+MONTHS = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec".split()
+)
+CLAIM_ADVERBS = frozenset({"apparently", "supposedly", "allegedly", "reportedly", "purportedly"})
+# A first name as the subject of the story: the word after it ("Gary's", "Josh (16", "Bill has been")
+NAME_NEXT = frozenset(
+    "'s ’s ( has had is was did does went goes started tried can could walked managed came got gets swam "
+    "swims now still".split()
+)
+NAME_TITLES = frozenset(
+    "dr dr. doctor mr mr. mrs mrs. ms ms. miss prof professor nurse sister the at in from to @".split()
+)
+NOT_NAMES = MONTHS | frozenset(
+    "monday tuesday wednesday thursday friday saturday sunday christmas easter covid god english ok okay "
+    "yes no not now still it this that then well so and but also anyway honestly there here what who where "
+    "when why how everything something nothing everyone someone everybody somebody today tonight life "
+    "let one which mine".split()
+)
+
+
+def _named_person(doc: Doc, taken: set[int]) -> bool:
+    for tok in doc:
+        i = tok.i
+        if i in taken or not tok.is_title or not tok.is_alpha or len(tok) < 3 or tok.lower_ in NOT_NAMES:
+            continue
+        if i > 0 and doc[i - 1].lower_ in NAME_TITLES:
+            continue
+        if i + 1 < len(doc) and doc[i + 1].lower_ in NAME_NEXT:
+            return True
+    return False
+
+
 OBJECT_PRONOUNS = frozenset({"her", "him", "his", "hers", "herself", "himself"})
 SHORT_SENTENCE = 5  # tokens: "Oh great.", "Cheers for that!"
 ABSENCE_AFTER = frozenset({"without", "if", "when", "whenever", "on", "the", "days", "any"})
@@ -250,6 +283,97 @@ def _numeric_changes(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
         out.append(
             (min(s_start, tok.i), k + 1, COMPOSE[(direction, "bad" if valence == "body" else valence)], name)
         )
+    return out
+
+
+# A run of numbers after a symptom: "fatigue score 8 -> 5", "pain at my last three visits: 8, 6, 5",
+# "minutes until I can grip the kettle: March 55, April 40, May 25" (later is now), or a comparison
+# "HR 105 now instead of 130", "falls: 0, against 3 last year", "mood 7 vs 5 on other days" (the first
+# number is now / with the exercise). Its direction and the symptom's valence give the polarity.
+SERIES_WINDOW = 20  # tokens between the symptom and the first number of the run
+SERIES_GAP = 3  # joining tokens between two numbers of a run
+SERIES_REVERSE = frozenset({"instead", "vs", "vs.", "versus", "against", "compared", "rather", "v", "v."})
+SERIES_ARROWS = frozenset({"→", "->", "=>", "-->", "⟶", "➡", "➡️", ">"})
+SERIES_JOIN = (
+    frozenset(
+        ", ; to then and now of with than the usual last this year month week weeks months before previously "
+        "avg average mean minutes mins min hours hrs seconds secs s bpm kg steps days times a day per at ago "
+        "% start baseline today".split()
+    )
+    | SERIES_REVERSE
+    | SERIES_ARROWS
+    | MONTHS
+)
+
+
+def _series_number(text: str) -> float | None:
+    if any(a in text for a in ("->", "→")):
+        return None
+    x = _number(text)
+    if x is None or (1900 <= x <= 2100 and "." not in text and "," not in text):
+        return None  # a year
+    return x
+
+
+def _numeric_series(doc: Doc, f: Findings) -> list[tuple[int, int, str, str]]:
+    if not f.symptoms:
+        return []
+    out = []
+    # "8->5" in one token
+    for s_start, s_end, name, valence in f.symptoms:
+        sent = f.sent_of[s_start]
+        _, s1 = f.sent_span(int(sent))
+        limit = min(s1, s_end + SERIES_WINDOW + 1)
+        i = s_end
+        while i < limit:
+            if f.broken("contrast", s_end, i + 1):
+                break
+            tok = doc[i]
+            for arrow in ("->", "→"):
+                if arrow in tok.text:
+                    a, _, b = tok.text.partition(arrow)
+                    x, y = _series_number(a), _series_number(b)
+                    if x is not None and y is not None and x != y:
+                        v = "bad" if valence == "body" else valence
+                        out.append((s_start, i + 1, COMPOSE[("up" if y > x else "down", v)], name))
+                        limit = i  # done
+                    break
+            if i >= limit:
+                break
+            x = _series_number(tok.text)
+            if x is None:
+                i += 1
+                continue
+            # a run of numbers starting here
+            values, reverse, j, last = [x], False, i + 1, i
+            while j < min(s1, last + SERIES_GAP + 2):
+                w = doc[j].lower_
+                y = _series_number(doc[j].text)
+                if y is not None:
+                    values.append(y)
+                    last = j
+                elif w in SERIES_REVERSE and len(values) == 1:
+                    reverse = True
+                elif w not in SERIES_JOIN:
+                    break
+                j += 1
+            if len(values) >= 2:
+                if reverse:
+                    now, before = values[0], values[1]
+                    direction = None if now == before else ("up" if now > before else "down")
+                else:
+                    steps = [b - a for a, b in zip(values, values[1:], strict=False)]
+                    if all(d > 0 for d in steps):
+                        direction = "up"
+                    elif all(d < 0 for d in steps):
+                        direction = "down"
+                    else:
+                        direction = None
+                if direction is not None:
+                    v = "bad" if valence == "body" else valence
+                    out.append((s_start, last + 1, COMPOSE[(direction, v)], name))
+                break
+            i = last + 1
     return out
 
 
@@ -548,6 +672,15 @@ class OutcomeMatcher:
             a: doc[a].lower_ in OBJECT_PRONOUNS for a, _, p in persons if p == "third_singular"
         }
         f.has_carer = any(p == "carer" for _, _, p in persons)
+        if not f.has_carer and any(p == "third_singular" for _, _, p in persons):
+            # "Gary's been going out with the walking group", "Josh (16, ME) has been doing stretches": a
+            # person named by first name whose story it is, in a post that names no friend, doctor or
+            # "people" whose words or experience it could be, is someone close
+            if not any(p == "other" for _, _, p in persons) and not triggers["claim_phrase"]:
+                taken = _covered(
+                    [(s, e) for cat in ("int", "cue", "sym", "ctx", "per", "dir") for s, e, _ in grouped[cat]]
+                )
+                f.has_carer = _named_person(doc, taken)
 
         for i, s0 in enumerate(sent_starts):
             s1 = sent_starts[i + 1] if i + 1 < len(sent_starts) else n
@@ -746,6 +879,17 @@ class OutcomeContext:
                 int(f.sent_of[start]),
             )
             candidates.append((start, end, 0, cue))
+        for start, end, polarity, symptom in _numeric_series(doc, f):
+            cue = Cue(
+                start,
+                end,
+                polarity,
+                COMPOSED_WEIGHT,
+                (symptom,) if symptom != "general" else (),
+                True,
+                int(f.sent_of[start]),
+            )
+            candidates.append((start, end, 1, cue))
         for start, end in _ability_again(doc, f):
             cue = Cue(start, end, "helped", ABILITY_AGAIN_WEIGHT, ("function",), True, int(f.sent_of[start]))
             candidates.append((start, end, 2, cue))
@@ -823,6 +967,22 @@ class OutcomeContext:
             if s0 <= a < s1 and not (f.broken("clause", b, cs) if b <= cs else f.broken("clause", ce, a)):
                 cue.ceased = True
                 break
+
+        # "the ache isn't constant any more", "my pain is not there anymore": the harm is the subject of a
+        # negated predicate that ends in "any more" / "no longer" -- a harm that stopped
+        if cue.polarity == "worsened" and not cue.negated:
+            for a, _b in t["ceased"]:
+                if (
+                    s0 <= a < s1
+                    and a >= ce
+                    and a - ce <= self.neg_window + 2
+                    and not f.broken("clause", ce, a)
+                ):
+                    if doc[a].norm_ == "no" or any(
+                        ce <= na and nb <= a + 1 and not f.broken("clause", ce, na) for na, nb in t["neg_pre"]
+                    ):
+                        cue.negated = cue.ceased = True
+                        break
 
         # hypothetical: "it would help", "could help", "if you overdo it you'll crash"; but "would" in a
         # story about the past is a habit ("it used to be the one thing, my head would clear")
@@ -904,6 +1064,11 @@ class OutcomeContext:
         # or the cue inside quotation marks (someone's words, or scare quotes)
         for a, b in t["claim_phrase"]:
             if s0 <= a and b <= cs and not f.broken("contrast", b, cs):
+                if b - a == 1 and doc[a].lower_ in CLAIM_ADVERBS:
+                    # "apparently i never learn, ... can't get out of bed": an adverb reaches its clause
+                    c0 = b + 1 if b < cs and doc[b].is_punct else b
+                    if f.broken("clause", c0, cs):
+                        continue
                 cue.claim = True
                 break
         if not cue.claim:

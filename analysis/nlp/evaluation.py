@@ -20,9 +20,10 @@ PACKAGE_DIR = Path(__file__).parent
 GOLD_DIR = PACKAGE_DIR / "data" / "gold"
 SEED_DIR = PACKAGE_DIR.parents[1] / "forum" / "seed_data" / "threads"
 GOLD_SPLITS = ("train", "dev", "test")
-# Written by a third writer in a comment-thread voice, kept out of all fitting and choosing: an estimate of
-# how the tagger does on writing unlike the rest of our data. Not part of "all".
-HELD_OUT_SPLITS = ("challenge",)
+# Kept out of all fitting and choosing: estimates of how the tagger does on writing unlike the rest of our
+# data. challenge: a third writer in a comment-thread voice (session 1). fresh: many writers in forum and
+# comment voices, written blind to the tagger and its data (session 2). Not part of "all".
+HELD_OUT_SPLITS = ("challenge", "fresh")
 SPLITS = (*GOLD_SPLITS, *HELD_OUT_SPLITS, "seed", "all")
 
 # The VADER-only baseline: the usual VADER thresholds (Hutto & Gilbert 2014, and the vaderSentiment
@@ -31,13 +32,15 @@ SPLITS = (*GOLD_SPLITS, *HELD_OUT_SPLITS, "seed", "all")
 VADER_POSITIVE = 0.05
 VADER_NEGATIVE = -0.05
 
-# The test split's macro-F1 must stay at or above this (analysis/nlp/tests/test_quality.py). Set a little
-# below what was measured on the test split, once, at the end of a round of the tagger's development:
-# 0.784 with TAGGER_VERSION 1.0; 0.847 with 1.1 (docs/tagger.md). A change that lowers it below this fails
-# the test.
-TEST_MACRO_F1_THRESHOLD = 0.83
-# The challenge split (held out from all development, another writer's voice) read once with 1.1: 0.786.
-CHALLENGE_MACRO_F1_THRESHOLD = 0.76
+# The held-out splits' macro-F1 must stay at or above these (analysis/nlp/tests/test_quality.py). Each is set
+# a little below what was measured, once, at the end of a round of the tagger's development (docs/tagger.md),
+# so a change that lowers quality fails the test.
+# test: 0.784 with TAGGER_VERSION 1.0; 0.847 with 1.1; 0.855 with 1.2.
+TEST_MACRO_F1_THRESHOLD = 0.84
+# challenge (another writer's voice): 0.786 with 1.1; 0.839 with 1.2.
+CHALLENGE_MACRO_F1_THRESHOLD = 0.82
+# fresh (written blind to the tagger, 75 writers): 0.825 with 1.1 and 0.834 with 1.2, both read in session 2.
+FRESH_MACRO_F1_THRESHOLD = 0.82
 
 
 @dataclass

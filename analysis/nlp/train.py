@@ -49,8 +49,11 @@ from .tagger import prepare_text
 L2_GRID = (30.0, 100.0, 300.0, 1000.0, 2000.0)
 EPOCH_GRID = (4, 8, 12)
 # How sure the model must be to tag helped/worsened/mixed when no cue in the post was tied to exercise
-# (None: never, the post is tagged none; 0.0: always trust the model).
-EVIDENCE_GRID = (None, 0.9, 0.8, 0.7, 0.6, 0.0)
+# (None: never, the post is tagged none). Never below 0.8: a tag with no sentence to show for it is only
+# worth showing when the model is sure. With 0.0-0.7 allowed, the new voices of session 2 made training
+# pick 0.7 for +0.004-0.008 CV (within noise), and 70%-sure guesses with no evidence reached the badges
+# ("I used to run marathons before I got ill. Now I just rest." came out worsened).
+EVIDENCE_GRID = (None, 0.9, 0.8)
 EPOCHS = 3000
 LEARNING_RATE = 0.5
 SEED = 20240611

@@ -12,7 +12,7 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-CODE_VERSION = "1.1"
+CODE_VERSION = "1.2"
 
 _PACKAGE = Path(__file__).parent
 RULE_MODULES = (

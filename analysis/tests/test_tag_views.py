@@ -117,3 +117,14 @@ def test_the_review_queue_lists_uncertain_tags_and_failures_and_agreement_with_a
     # one of two author-labelled posts agrees with the machine
     assert "Of <strong>2</strong> posts" in page and "<strong>1</strong>" in page and "(50%" in page
     assert PostTag.objects.get(post=failed).status == TagStatus.FAILED
+
+
+def test_a_tag_without_evidence_says_it_is_a_reading_of_the_whole_post(client, post_factory):
+    post = post_factory(body="Three months of the class and I'm a different person.")
+    services.post_tags_compute(post_ids=[post.pk])
+    # As the model may decide when it is sure enough though no sentence was tied to exercise
+    PostTag.objects.filter(post=post).update(outcome="helped", evidence=[], confidence=0.91)
+    page = thread_page(client, post)
+    assert "Exercise: helped" in page
+    assert "No single sentence decided it" in page
+    assert "No sentence reports what exercise did" not in page

@@ -5,6 +5,7 @@ import pytest
 
 from analysis.nlp.evaluation import (
     CHALLENGE_MACRO_F1_THRESHOLD,
+    FRESH_MACRO_F1_THRESHOLD,
     GOLD_DIR,
     TEST_MACRO_F1_THRESHOLD,
     load_split,
@@ -30,6 +31,13 @@ def test_macro_f1_on_the_held_out_challenge_split_stays_above_the_recorded_thres
     report, _ = tagger_report(_items("challenge"), tagger)
     assert report.macro_f1 >= CHALLENGE_MACRO_F1_THRESHOLD, (
         f"challenge macro-F1 {report.macro_f1:.3f} fell below {CHALLENGE_MACRO_F1_THRESHOLD}"
+    )
+
+
+def test_macro_f1_on_the_fresh_split_written_blind_to_the_tagger_stays_above_the_recorded_threshold(tagger):
+    report, _ = tagger_report(_items("fresh"), tagger)
+    assert report.macro_f1 >= FRESH_MACRO_F1_THRESHOLD, (
+        f"fresh macro-F1 {report.macro_f1:.3f} fell below {FRESH_MACRO_F1_THRESHOLD}"
     )
 
 
