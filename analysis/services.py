@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from analysis.models import PostTag, TagStatus
 from analysis.rollups import rollups_mark_stale, rollups_refresh_posts
+from analysis.sql import update_rows
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,8 @@ ROLLUP_REFRESH_QUEUED_KEY = "analysis:rollup-refresh-queued"
 ROLLUP_REFRESH_QUEUED_SECONDS = 15
 # Errors kept for moderators are cut to this; a traceback is in the worker's log.
 ERROR_MAX_CHARS = 2000
-# The machine's fields, rewritten by the workers; the author's and moderators' labels are never in here.
+# The machine's fields, rewritten by the workers on a post they tagged; the author's and moderators' labels
+# are never in here.
 MACHINE_FIELDS = [
     "status",
     "outcome",
@@ -37,6 +39,10 @@ MACHINE_FIELDS = [
     "error",
     "attempts",
 ]
+# What a batch writes on a post the tagger failed on: the last outcome stays until a run succeeds.
+FAILURE_FIELDS = ["status", "error", "tagged_at", "attempts", "text_hash", "tagger_version"]
+# What a batch reads of the rows it locks (the rest is overwritten, or kept by FAILURE_FIELDS).
+LOCKED_FIELDS = ["post", "post__body", "status", "text_hash", "tagger_version", "attempts"]
 
 
 def text_hash(text: str) -> str:
@@ -162,12 +168,13 @@ def _tags_lock(post_ids: Sequence[int]) -> dict[int, PostTag]:
         PostTag.objects.select_for_update(skip_locked=True, of=("self",))
         .filter(post_id__in=post_ids)
         .select_related("post")
+        .only(*LOCKED_FIELDS)
     )
     return {tag.post_id: tag for tag in rows}
 
 
 def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchReport:
-    """Tag a batch of posts and store the results with one upsert.
+    """Tag a batch of posts and store the results (one statement for the tagged, one for the failed).
 
     Idempotent: a post whose tag already matches its text and the tagger version is left alone (unless
     force). Rows are locked while tagging so two workers given the same post do the work once; rows
@@ -202,7 +209,7 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
             else:
                 work.append((body, pid))
 
-        rows = []
+        tagged, failed = [], []
         for pid, result, error in _tag_each(tagger, work):
             tag = tags[pid]
             tag.attempts += 1
@@ -212,6 +219,7 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
             if result is None:
                 tag.status, tag.error = TagStatus.FAILED, error
                 report.failed.append(pid)
+                failed.append(tag)
             else:
                 tag.status, tag.error = TagStatus.DONE, ""
                 tag.outcome = result["outcome"]
@@ -220,16 +228,11 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
                 tag.symptoms = result["symptoms"]
                 tag.evidence = result["evidence"]
                 report.tagged.append(pid)
-            rows.append(tag)
-        if rows:
-            PostTag.objects.bulk_create(
-                rows,
-                update_conflicts=True,
-                unique_fields=["post"],
-                update_fields=MACHINE_FIELDS,
-                batch_size=500,
-            )
-            rollups_mark_stale(post_ids=[tag.post_id for tag in rows])
+                tagged.append(tag)
+        update_rows(PostTag, "post", MACHINE_FIELDS, tagged)
+        update_rows(PostTag, "post", FAILURE_FIELDS, failed)
+        if tagged or failed:
+            rollups_mark_stale(post_ids=report.tagged + report.failed)
             transaction.on_commit(rollups_refresh_soon)
     return report
 

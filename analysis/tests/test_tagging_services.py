@@ -57,6 +57,8 @@ def test_tagging_stores_outcome_interventions_evidence_version_and_hash(post_fac
     assert post.body[span["start"] : span["end"]] == span["text"]
     assert tag.tagger_version == tagger_version()
     assert tag.text_hash == services.text_hash(post.body)
+    assert abs((timezone.now() - tag.tagged_at).total_seconds()) < 60
+    assert tag.attempts == 1
 
 
 def test_tagging_the_same_text_again_does_no_work_unless_forced(post_factory):

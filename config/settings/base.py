@@ -163,6 +163,8 @@ if not REDIS_URL:
         "data_folder_out": str(_queue_dir),
         "control_folder": str(_control_dir),
         "processed_folder": str(_processed_dir),
+        # kombu looks for new files once a second by default: each batch would wait up to a second.
+        "polling_interval": 0.1,
         "store_processed": False,
     }
 else:
@@ -193,7 +195,7 @@ LOGGING = {
 
 # The outcome tagger and its pipeline.
 ANALYSIS_TAGGER_LOADER = env("ANALYSIS_TAGGER_LOADER", default="analysis.nlp.load_tagger")
-ANALYSIS_BATCH_SIZE = env.int("ANALYSIS_BATCH_SIZE", default=100)
+ANALYSIS_BATCH_SIZE = env.int("ANALYSIS_BATCH_SIZE", default=250)
 # A tag still pending after this long is queued again by the sweep (its message was lost).
 ANALYSIS_PENDING_TIMEOUT_SECONDS = env.int("ANALYSIS_PENDING_TIMEOUT_SECONDS", default=600)
 ANALYSIS_SWEEP_SECONDS = env.int("ANALYSIS_SWEEP_SECONDS", default=120)
