@@ -59,6 +59,13 @@ class PostTag(models.Model):
         return f"{self.post_id}: {self.shown_outcome or self.status}"
 
     @property
+    def confidence_percent(self) -> int | None:
+        """The machine's confidence as a whole percentage for people; never 100: it is a model's guess."""
+        if self.confidence is None:
+            return None
+        return max(0, min(99, round(self.confidence * 100)))
+
+    @property
     def shown_outcome(self) -> str:
         """The label readers see: the author's, else a moderator's, else the machine's."""
         return self.author_outcome or self.moderator_outcome or self.outcome

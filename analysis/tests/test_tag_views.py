@@ -128,3 +128,11 @@ def test_a_tag_without_evidence_says_it_is_a_reading_of_the_whole_post(client, p
     assert "Exercise: helped" in page
     assert "No single sentence decided it" in page
     assert "No sentence reports what exercise did" not in page
+
+
+def test_a_sure_tag_never_claims_to_be_100_percent_sure(client, post_factory):
+    post = post_factory(body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    PostTag.objects.filter(post=post).update(confidence=0.9996)
+    page = thread_page(client, post)
+    assert "99% sure" in page and "100% sure" not in page
