@@ -15,6 +15,18 @@ logger = logging.getLogger(__name__)
 
 # Database hiccups (restarts, lock timeouts) are worth retrying; bugs are not.
 TRANSIENT_ERRORS = (OperationalError, InterfaceError)
+# A task that writes: acknowledged only once done, back in the queue if its worker dies, retried with
+# backoff on transient errors only.
+RELIABLE_DELIVERY = {
+    "ignore_result": True,
+    "acks_late": True,
+    "reject_on_worker_lost": True,
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 300,
+    "retry_jitter": True,
+    "max_retries": 6,
+}
 
 
 @worker_process_init.connect
@@ -39,14 +51,7 @@ class TagPostsTask(Task):
     bind=True,
     base=TagPostsTask,
     name="analysis.tag_posts",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
+    **RELIABLE_DELIVERY,
     soft_time_limit=240,
     time_limit=300,
 )
@@ -67,14 +72,7 @@ REFRESH_MAX_SECONDS = 60
 
 @shared_task(
     name="analysis.refresh_rollups",
-    ignore_result=True,
-    acks_late=True,
-    reject_on_worker_lost=True,
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=300,
-    retry_jitter=True,
-    max_retries=6,
+    **RELIABLE_DELIVERY,
     time_limit=REFRESH_MAX_SECONDS * 5,
 )
 def refresh_rollups() -> int:

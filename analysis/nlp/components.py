@@ -868,28 +868,19 @@ class OutcomeContext:
                 core=tuple(e["core"]),
             )
             candidates.append((e["start"], e["end"], 0, cue))
-        for start, end, polarity, symptom in _numeric_changes(doc, f):
-            cue = Cue(
-                start,
-                end,
-                polarity,
-                COMPOSED_WEIGHT,
-                (symptom,) if symptom != "general" else (),
-                True,
-                int(f.sent_of[start]),
-            )
-            candidates.append((start, end, 0, cue))
-        for start, end, polarity, symptom in _numeric_series(doc, f):
-            cue = Cue(
-                start,
-                end,
-                polarity,
-                COMPOSED_WEIGHT,
-                (symptom,) if symptom != "general" else (),
-                True,
-                int(f.sent_of[start]),
-            )
-            candidates.append((start, end, 1, cue))
+        # "pain went from a 6 to a 3" before a run of numbers over the same words
+        for priority, found in enumerate((_numeric_changes(doc, f), _numeric_series(doc, f))):
+            for start, end, polarity, symptom in found:
+                cue = Cue(
+                    start,
+                    end,
+                    polarity,
+                    COMPOSED_WEIGHT,
+                    (symptom,) if symptom != "general" else (),
+                    True,
+                    int(f.sent_of[start]),
+                )
+                candidates.append((start, end, priority, cue))
         for start, end in _ability_again(doc, f):
             cue = Cue(start, end, "helped", ABILITY_AGAIN_WEIGHT, ("function",), True, int(f.sent_of[start]))
             candidates.append((start, end, 2, cue))
