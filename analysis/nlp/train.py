@@ -1,7 +1,7 @@
 """Train the decision model and compare decision methods: `python -m analysis.nlp.train [--write]`.
 
 Fits on the gold train split PLUS the forum's labelled seed stories (forum/seed_data/threads/*.yaml, read
-as files: no Django); the dev split is held out and the test split is never read here.
+as files: no Django); the dev split is held out, and the test, challenge and fresh splits are never read here.
 
 Methods:
   - rules:          decision.rule_scores over the context-flagged, attributed cue features (nothing fitted);

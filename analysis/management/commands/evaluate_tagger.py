@@ -22,7 +22,10 @@ class Command(BaseCommand):
             "--split",
             choices=evaluation.SPLITS,
             default="dev",
-            help="gold split (train/dev/test), the forum's labelled seed stories, or all (default dev)",
+            help=(
+                "gold split (train/dev/test), a held-out split (challenge/fresh), the forum's labelled seed "
+                "stories, or all (default dev)"
+            ),
         )
         parser.add_argument(
             "--method",
