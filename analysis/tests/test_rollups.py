@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.db.models import Sum
 
 from analysis.models import (
@@ -23,7 +23,9 @@ from analysis.rollups import (
     intervention_outcomes,
     member_reports,
     rollups_check,
+    rollups_mark_stale,
     rollups_rebuild,
+    rollups_refresh_backlog,
     rollups_refresh_member,
     rollups_refresh_posts,
 )
@@ -415,3 +417,40 @@ def test_hiding_a_members_latest_post_makes_their_previous_report_the_latest(tag
     assert (report.first_outcome, report.latest_outcome, report.posts) == ("helped", "helped", 1)
     assert MemberReport.objects.get(user_id=member.id, scope=0, intervention="ldn").latest_outcome == "helped"
     assert rollups_check().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_tag_change_committed_while_a_refresh_drains_the_backlog_is_not_lost_on_postgresql(
+    tagged_post, member
+):
+    require_postgres()
+    # Given a counted post already waiting in the backlog (an earlier batch noted it)
+    post = tagged_post("helped", author=member)
+    rollups_mark_stale(post_ids=[post.id])
+    changed, release, errors = threading.Event(), threading.Event(), []
+
+    def tag_batch():
+        # a worker re-tags it (worsened) and notes it in the backlog, but has not committed yet
+        try:
+            with transaction.atomic():
+                PostTag.objects.filter(post_id=post.id).update(outcome="worsened")
+                rollups_mark_stale(post_ids=[post.id])
+                changed.set()
+                release.wait(10)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    batch = threading.Thread(target=tag_batch)
+    batch.start()
+    assert changed.wait(10)
+    # When a refresh drains the backlog meanwhile, it leaves the row the batch holds
+    assert rollups_refresh_backlog() == 0
+    release.set()
+    batch.join()
+    assert not errors, errors
+    # and the next refresh applies the batch's change
+    assert rollups_refresh_backlog() == 1
+    assert FactRow.objects.get(post_id=post.id, intervention="*").outcome == "worsened"
+    assert rollups_check().ok, rollups_check().differences
