@@ -20,6 +20,7 @@ failed machine tags are not counted.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -444,7 +445,7 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
     Call after a tag batch, an author's or moderator's label, hide/restore/delete, and a thread move,
     inside the transaction that made the change.
     """
-    ids = sorted({int(pid) for pid in post_ids})
+    ids = _changed_since_recorded(sorted({int(pid) for pid in post_ids}))
     if not ids:
         return
     with transaction.atomic():
@@ -452,6 +453,16 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
         recorded = _recorded_contributions(facts)
         current = _current_contributions(ids)
         changed = [pid for pid in ids if recorded[pid] != current[pid]]
+        # unchanged, but recorded before fingerprints were: note them so the next refresh skips them
+        unprinted = sorted(set(ids) - set(changed))
+        if unprinted:
+            PostFact.objects.bulk_create(
+                [_fact_for(pid, current[pid]) for pid in unprinted],
+                update_conflicts=True,
+                unique_fields=["post"],
+                update_fields=["fingerprint"],
+                batch_size=500,
+            )
         if not changed:
             return
         deltas = _Deltas()
@@ -468,7 +479,14 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
             [_fact_for(pid, current[pid]) for pid in changed],
             update_conflicts=True,
             unique_fields=["post"],
-            update_fields=["counted", "author_id", "conditions", "machine_outcome", "author_outcome"],
+            update_fields=[
+                "counted",
+                "author_id",
+                "conditions",
+                "machine_outcome",
+                "author_outcome",
+                "fingerprint",
+            ],
             batch_size=500,
         )
         touched: dict[int, set[str]] = defaultdict(set)
@@ -527,7 +545,9 @@ def rollups_backlog_size() -> int:
 
 def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:
     if contribution is None:
-        return PostFact(post_id=post_id, counted=False, author_id=None, conditions=[])
+        return PostFact(
+            post_id=post_id, counted=False, author_id=None, conditions=[], fingerprint=_fingerprint(None)
+        )
     machine, author = contribution.agreement or ("", "")
     return PostFact(
         post_id=post_id,
@@ -536,7 +556,27 @@ def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:
         conditions=list(contribution.conditions),
         machine_outcome=machine,
         author_outcome=author,
+        fingerprint=_fingerprint(contribution),
     )
+
+
+def _fingerprint(contribution: Contribution | None) -> str:
+    """A short hash of everything a post adds to the rollups (its rows, its member reports follow from it)."""
+    return hashlib.blake2b(repr(contribution).encode(), digest_size=8).hexdigest()
+
+
+def _changed_since_recorded(post_ids: Sequence[int]) -> list[int]:
+    """The posts whose contribution now differs from the one recorded, by fingerprint, without locks.
+
+    A post the rollups have never seen counts as recorded with no contribution. Skipping a post here is
+    safe even if it changes a moment later: that change comes with its own refresh (or backlog entry).
+    """
+    current = _current_contributions(post_ids)
+    recorded: dict[int, str] = {}
+    for chunk in _chunks(post_ids):
+        recorded.update(PostFact.objects.filter(post_id__in=chunk).values_list("post_id", "fingerprint"))
+    unseen = _fingerprint(None)
+    return [pid for pid in post_ids if recorded.get(pid, unseen) != _fingerprint(current[pid])]
 
 
 _MEMBER_ROW_FIELDS = ("author_id", "post_id", "intervention", "outcome", "conf_level", "source", "created_at")
@@ -818,9 +858,17 @@ def rollups_rebuild(*, batch_size: int = 2000, progress=None) -> RebuildReport:
             report.posts_counted += len(counted)
             _insert_rows(
                 PostFact,
-                ["post_id", "counted", "author_id", "conditions", "machine_outcome", "author_outcome"],
                 [
-                    (pid, True, c.author_id, list(c.conditions), *(c.agreement or ("", "")))
+                    "post_id",
+                    "counted",
+                    "author_id",
+                    "conditions",
+                    "machine_outcome",
+                    "author_outcome",
+                    "fingerprint",
+                ],
+                [
+                    (pid, True, c.author_id, list(c.conditions), *(c.agreement or ("", "")), _fingerprint(c))
                     for pid, c in counted
                 ],
             )

@@ -31,6 +31,9 @@ class PostFact(models.Model):
     # For the tagger's agreement with authors: the machine's and the author's outcome, when both exist.
     machine_outcome = models.CharField(max_length=10, blank=True)
     author_outcome = models.CharField(max_length=10, blank=True)
+    # A hash of the contribution recorded, so a refresh can skip posts whose contribution did not change
+    # (a retag that reads most posts as before) without locking them or reading their rows.
+    fingerprint = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:
         ordering = ["post_id"]

@@ -454,3 +454,23 @@ def test_a_tag_change_committed_while_a_refresh_drains_the_backlog_is_not_lost_o
     assert rollups_refresh_backlog() == 1
     assert FactRow.objects.get(post_id=post.id, intervention="*").outcome == "worsened"
     assert rollups_check().ok, rollups_check().differences
+
+
+def test_a_refresh_of_posts_that_read_as_before_locks_and_writes_nothing(tagged_post, member):
+    from django.test.utils import CaptureQueriesContext
+
+    posts = [tagged_post("helped", author=member, interventions=[("walking", "helped")]) for _ in range(3)]
+    ids = [p.id for p in posts]
+    call_command("rebuild_rollups", verbosity=0)  # fingerprints come from the rebuild too
+    # A retag that reads every post as before (same outcome, interventions and confidence level)
+    PostTag.objects.filter(post_id__in=ids).update(confidence=0.91)
+    with CaptureQueriesContext(connection) as captured:
+        rollups_refresh_posts(post_ids=ids)
+    statements = [q["sql"].lstrip().split()[0].upper() for q in captured]
+    assert set(statements) <= {"SELECT", "SAVEPOINT", "RELEASE"}, statements
+    assert not any("FOR UPDATE" in q["sql"] for q in captured)
+    # while a post that now reads differently is applied
+    PostTag.objects.filter(post_id=ids[0]).update(outcome="worsened")
+    rollups_refresh_posts(post_ids=ids)
+    assert FactRow.objects.get(post_id=ids[0], intervention="*").outcome == "worsened"
+    assert rollups_check().ok, rollups_check().differences
