@@ -402,6 +402,8 @@ def _current_contributions(post_ids: Sequence[int]) -> dict[int, Contribution | 
     return found
 
 
+# A post's record besides its id, in this order wherever it is written whole.
+_POST_FACT_FIELDS = ("counted", "author_id", "conditions", "machine_outcome", "author_outcome", "fingerprint")
 _FACT_ROW_FIELDS = (
     "post_id",
     "author_id",
@@ -479,14 +481,7 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
             [_fact_for(pid, current[pid]) for pid in changed],
             update_conflicts=True,
             unique_fields=["post"],
-            update_fields=[
-                "counted",
-                "author_id",
-                "conditions",
-                "machine_outcome",
-                "author_outcome",
-                "fingerprint",
-            ],
+            update_fields=list(_POST_FACT_FIELDS),
             batch_size=500,
         )
         touched: dict[int, set[str]] = defaultdict(set)
@@ -858,15 +853,7 @@ def rollups_rebuild(*, batch_size: int = 2000, progress=None) -> RebuildReport:
             report.posts_counted += len(counted)
             _insert_rows(
                 PostFact,
-                [
-                    "post_id",
-                    "counted",
-                    "author_id",
-                    "conditions",
-                    "machine_outcome",
-                    "author_outcome",
-                    "fingerprint",
-                ],
+                ["post_id", *_POST_FACT_FIELDS],
                 [
                     (pid, True, c.author_id, list(c.conditions), *(c.agreement or ("", "")), _fingerprint(c))
                     for pid, c in counted
