@@ -447,24 +447,29 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
     Call after a tag batch, an author's or moderator's label, hide/restore/delete, and a thread move,
     inside the transaction that made the change.
     """
-    ids = _changed_since_recorded(sorted({int(pid) for pid in post_ids}))
+    ids = sorted({int(pid) for pid in post_ids})
     if not ids:
         return
     with transaction.atomic():
         facts = _lock_post_facts(ids)
-        recorded = _recorded_contributions(facts)
         current = _current_contributions(ids)
+        # A post whose recorded fingerprint matches what it contributes now needs nothing more: no rows read,
+        # nothing written (most posts of a retag read as before). Compared under the lock: unlocked, a
+        # refresh could skip a post that another refresh, still running, is recording from an older reading.
+        ids = [pid for pid in ids if facts[pid].fingerprint != _fingerprint(current[pid])]
+        if not ids:
+            return
+        recorded = _recorded_contributions({pid: facts[pid] for pid in ids})
+        # Every post left gets its fact rewritten, fingerprint included: any that turn out unchanged were
+        # recorded without one (new facts, or facts from before fingerprints) and are skipped from now on.
+        PostFact.objects.bulk_create(
+            [_fact_for(pid, current[pid]) for pid in ids],
+            update_conflicts=True,
+            unique_fields=["post"],
+            update_fields=list(_POST_FACT_FIELDS),
+            batch_size=500,
+        )
         changed = [pid for pid in ids if recorded[pid] != current[pid]]
-        # unchanged, but recorded before fingerprints were: note them so the next refresh skips them
-        unprinted = sorted(set(ids) - set(changed))
-        if unprinted:
-            PostFact.objects.bulk_create(
-                [_fact_for(pid, current[pid]) for pid in unprinted],
-                update_conflicts=True,
-                unique_fields=["post"],
-                update_fields=["fingerprint"],
-                batch_size=500,
-            )
         if not changed:
             return
         deltas = _Deltas()
@@ -476,13 +481,6 @@ def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
             FactRow.objects.filter(post_id__in=chunk).delete()
         FactRow.objects.bulk_create(
             [row for pid in changed if current[pid] for row in current[pid].fact_rows(pid)], batch_size=1000
-        )
-        PostFact.objects.bulk_create(
-            [_fact_for(pid, current[pid]) for pid in changed],
-            update_conflicts=True,
-            unique_fields=["post"],
-            update_fields=list(_POST_FACT_FIELDS),
-            batch_size=500,
         )
         touched: dict[int, set[str]] = defaultdict(set)
         for pid in changed:
@@ -558,20 +556,6 @@ def _fact_for(post_id: int, contribution: Contribution | None) -> PostFact:
 def _fingerprint(contribution: Contribution | None) -> str:
     """A short hash of everything a post adds to the rollups (its rows, its member reports follow from it)."""
     return hashlib.blake2b(repr(contribution).encode(), digest_size=8).hexdigest()
-
-
-def _changed_since_recorded(post_ids: Sequence[int]) -> list[int]:
-    """The posts whose contribution now differs from the one recorded, by fingerprint, without locks.
-
-    A post the rollups have never seen counts as recorded with no contribution. Skipping a post here is
-    safe even if it changes a moment later: that change comes with its own refresh (or backlog entry).
-    """
-    current = _current_contributions(post_ids)
-    recorded: dict[int, str] = {}
-    for chunk in _chunks(post_ids):
-        recorded.update(PostFact.objects.filter(post_id__in=chunk).values_list("post_id", "fingerprint"))
-    unseen = _fingerprint(None)
-    return [pid for pid in post_ids if recorded.get(pid, unseen) != _fingerprint(current[pid])]
 
 
 _MEMBER_ROW_FIELDS = ("author_id", "post_id", "intervention", "outcome", "conf_level", "source", "created_at")
@@ -986,16 +970,7 @@ def _sum_outcome_rollup() -> None:
 def _flush_members(members: dict, report: RebuildReport) -> None:
     _insert_rows(
         MemberReport,
-        [
-            "user_id",
-            "scope",
-            "intervention",
-            "first_outcome",
-            "latest_outcome",
-            "latest_post_id",
-            "latest_at",
-            "posts",
-        ],
+        list(_REPORT_FIELDS),
         [
             (uid, scope, intervention, r.first, r.latest, r.latest_post_id, r.latest_at, r.posts)
             for uid, (reports, _) in members.items()

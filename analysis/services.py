@@ -66,12 +66,15 @@ def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
     """Send one batch to the workers. Returns False (and logs) when the broker can't be reached."""
     from analysis.tasks import tag_posts
 
+    return _send(tag_posts, list(post_ids), force=force, what=f"{len(post_ids)} post(s) for tagging")
+
+
+def _send(task, *args, what: str, **kwargs) -> bool:
+    """Queue a task; False (and a warning) when the broker can't be reached. The sweep is the safety net."""
     try:
-        tag_posts.delay(list(post_ids), force=force)
-    except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
-        logger.warning(
-            "Could not queue %d post(s) for tagging; the sweep will retry", len(post_ids), exc_info=True
-        )
+        task.delay(*args, **kwargs)
+    except Exception:  # noqa: BLE001 - any broker failure
+        logger.warning("Could not queue %s; the sweep will catch up", what, exc_info=True)
         return False
     return True
 
@@ -105,11 +108,8 @@ def rollups_refresh_soon() -> None:
 
     if not cache.add(ROLLUP_REFRESH_QUEUED_KEY, True, timeout=ROLLUP_REFRESH_QUEUED_SECONDS):
         return
-    try:
-        refresh_rollups.delay()
-    except Exception:  # noqa: BLE001 - any broker failure; the sweep is the safety net
+    if not _send(refresh_rollups, what="a rollup refresh"):
         cache.delete(ROLLUP_REFRESH_QUEUED_KEY)
-        logger.warning("Could not queue a rollup refresh; the sweep will do it", exc_info=True)
 
 
 def rollups_refresh_started() -> None:

@@ -3,7 +3,9 @@
 QuerySet.bulk_update builds a CASE per field and row, which grows slow on PostgreSQL
 (../shared/reference/measurements.md), and an upsert through bulk_create has to carry every column of the
 row. update_rows sends one `UPDATE … FROM` per chunk of rows, and the rows need only hold the fields being
-written: on PostgreSQL from one array per column (`unnest`), on SQLite (3.33 and later) from a VALUES list.
+written: on PostgreSQL the rows travel as one JSON parameter read back by `jsonb_to_recordset` (psycopg
+parses a statement with thousands of placeholders far more slowly than it sends one document); on SQLite
+(3.33 and later) as a VALUES list.
 """
 
 import json
@@ -20,50 +22,42 @@ def update_rows(model, key: str, fields: Sequence[str], objs: Sequence) -> None:
     if not objs:
         return
     meta = model._meta
-    key_field = meta.get_field(key)
-    every = [key_field, *(meta.get_field(name) for name in fields)]
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
+    every = [meta.get_field(key), *(meta.get_field(name) for name in fields)]
     # Only names and types from the model's own metadata go into the statement; the values are parameters.
-    if connection.vendor == "postgresql":
-        _update_postgresql(table, key_field, every, objs)
-        return
-    # SQLite: VALUES columns are untyped and always named column1, column2, ...
-    row = "(" + ", ".join(["%s"] * len(every)) + ")"
-    names = [f"column{i + 1}" for i in range(len(every))]
-    assignments = ", ".join(
-        f"{quote(f.column)} = v.{name}" for f, name in zip(every[1:], names[1:], strict=True)
-    )
+    statement = _postgresql_statement if connection.vendor == "postgresql" else _sqlite_statement
     with connection.cursor() as cursor:
         for start in range(0, len(objs), ROWS_PER_STATEMENT):
-            chunk = objs[start : start + ROWS_PER_STATEMENT]
             cursor.execute(
-                f"UPDATE {table} SET {assignments} "  # noqa: S608
-                f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v "
-                f"WHERE {table}.{quote(key_field.column)} = v.{names[0]}",
-                [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in chunk for f in every],
+                *statement(
+                    connection.ops.quote_name(meta.db_table), every, objs[start : start + ROWS_PER_STATEMENT]
+                )
             )
 
 
-def _update_postgresql(table: str, key_field, every: list, objs: Sequence) -> None:
-    """The rows as one JSON parameter, read back as typed columns by jsonb_to_recordset: psycopg parses a
-    query with thousands of placeholders, and escapes arrays of JSON text, far more slowly than it sends
-    one document."""
+def _postgresql_statement(table: str, every: list, chunk: Sequence) -> tuple[str, list]:
     quote = connection.ops.quote_name
     columns = ", ".join(f"{quote(f.column)} {f.db_type(connection)}" for f in every)
     assignments = ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in every[1:])
-    key = quote(key_field.column)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objs), ROWS_PER_STATEMENT):
-            rows = [
-                {f.column: _json_value(getattr(obj, f.attname)) for f in every}
-                for obj in objs[start : start + ROWS_PER_STATEMENT]
-            ]
-            cursor.execute(
-                f"UPDATE {table} SET {assignments} "  # noqa: S608
-                f"FROM jsonb_to_recordset(CAST(%s AS jsonb)) AS v ({columns}) WHERE {table}.{key} = v.{key}",
-                [json.dumps(rows)],
-            )
+    key = quote(every[0].column)
+    rows = [{f.column: _json_value(getattr(obj, f.attname)) for f in every} for obj in chunk]
+    return (
+        f"UPDATE {table} SET {assignments} "  # noqa: S608
+        f"FROM jsonb_to_recordset(CAST(%s AS jsonb)) AS v ({columns}) WHERE {table}.{key} = v.{key}",
+        [json.dumps(rows)],
+    )
+
+
+def _sqlite_statement(table: str, every: list, chunk: Sequence) -> tuple[str, list]:
+    # VALUES columns are untyped and always named column1, column2, ...
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(f.column)} = v.column{i + 2}" for i, f in enumerate(every[1:]))
+    row = "(" + ", ".join(["%s"] * len(every)) + ")"
+    key = quote(every[0].column)
+    return (
+        f"UPDATE {table} SET {assignments} "  # noqa: S608
+        f"FROM (VALUES {', '.join([row] * len(chunk))}) AS v WHERE {table}.{key} = v.column1",
+        [f.get_db_prep_save(getattr(obj, f.attname), connection) for obj in chunk for f in every],
+    )
 
 
 def _json_value(value):

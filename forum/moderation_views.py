@@ -59,18 +59,8 @@ def post_hide(request: HttpRequest, post_id: int) -> HttpResponse:
         services.post_hide(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "The post is hidden. Its author can see it, with your reason.")
         return redirect(_next_or(request, selectors.post_url(post=post, user=request.user)))
-    return render(
-        request,
-        "forum/mod/post_action.html",
-        {
-            "form": form,
-            "post": post,
-            "thread": post.thread,
-            "excerpt": render_plain_excerpt(post.body, length=600),
-            "heading": "Hide this post",
-            "submit_label": "Hide post",
-            "next": request.GET.get("next", ""),
-        },
+    return _post_action_page(
+        request, post, form, "Hide this post", "Hide post", next=request.GET.get("next", "")
     )
 
 
@@ -83,6 +73,11 @@ def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
         services.post_restore(post=post, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "The post is visible to everyone again.")
         return redirect(selectors.post_url(post=post, user=request.user))
+    return _post_action_page(request, post, form, "Restore this post", "Restore post")
+
+
+def _post_action_page(request, post, form, heading: str, submit_label: str, **extra) -> HttpResponse:
+    """The confirmation page of an action on one post, with an excerpt of it and the reason form."""
     return render(
         request,
         "forum/mod/post_action.html",
@@ -91,8 +86,9 @@ def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
             "post": post,
             "thread": post.thread,
             "excerpt": render_plain_excerpt(post.body, length=600),
-            "heading": "Restore this post",
-            "submit_label": "Restore post",
+            "heading": heading,
+            "submit_label": submit_label,
+            **extra,
         },
     )
 

@@ -32,7 +32,7 @@ class PostFact(models.Model):
     machine_outcome = models.CharField(max_length=10, blank=True)
     author_outcome = models.CharField(max_length=10, blank=True)
     # A hash of the contribution recorded, so a refresh can skip posts whose contribution did not change
-    # (a retag that reads most posts as before) without locking them or reading their rows.
+    # (a retag that reads most posts as before) without reading their rows or writing anything.
     fingerprint = models.CharField(max_length=16, blank=True, default="")
 
     class Meta:

@@ -62,7 +62,7 @@ class Command(BaseCommand):
         previous_queue = celery_app.conf.task_default_queue
         # Everything this run queues (the refresh that follows the in-process batches too) goes to its queue.
         celery_app.conf.task_default_queue = queue
-        # The same work as a task body (lock, tag, upsert), in this process, without broker or worker.
+        # The same work as a task body (lock, tag, write), in this process, without broker or worker.
         started = time.perf_counter()
         for start in range(0, posts, batch_size):
             services.post_tags_compute(post_ids=post_ids[start : start + batch_size], force=True)
