@@ -1,30 +1,68 @@
 """Evaluation of the tagger against labelled data, and the VADER-only baseline on the same data.
 
-Data: the gold splits (data/gold/{train,dev,test}.jsonl) and the labelled seed stories of the forum
-(forum/seed_data/threads/*.yaml, read with PyYAML, no database). No Django here: the management command
+Data: see labelled_data.py (gold splits, seed stories, the real-writing development set). Scores: see
+metrics.py (macro-F1 with a bootstrap interval, calibration). Annotators' intervention names are mapped to
+the tagger's canonical names by intervention_names.py. No Django here: the management command
 `evaluate_tagger` only parses arguments and prints what this module returns.
 """
 
 from __future__ import annotations
 
-import json
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import yaml
-
+from .intervention_names import InterventionNames, intervention_names
+from .labelled_data import (
+    GOLD_DIR,
+    GOLD_SPLITS,
+    HELD_OUT_SPLITS,
+    REALDEV_DIR,
+    REALDEV_SPLITS,
+    REALDEV_TEST_SPLIT,
+    SEED_DIR,
+    SPLITS,
+    Item,
+    RealdevMissing,
+    load_jsonl,
+    load_realdev,
+    load_seed,
+    load_split,
+)
+from .metrics import Calibration, Interval, bootstrap_macro_f1, calibration, classification
 from .resources import OUTCOMES
 
-PACKAGE_DIR = Path(__file__).parent
-GOLD_DIR = PACKAGE_DIR / "data" / "gold"
-SEED_DIR = PACKAGE_DIR.parents[1] / "forum" / "seed_data" / "threads"
-GOLD_SPLITS = ("train", "dev", "test")
-# Kept out of all fitting and choosing: estimates of how the tagger does on writing unlike the rest of our
-# data. challenge: a third writer in a comment-thread voice (session 1). fresh: many writers in forum and
-# comment voices, written blind to the tagger and its data (session 2). Not part of "all".
-HELD_OUT_SPLITS = ("challenge", "fresh")
-SPLITS = (*GOLD_SPLITS, *HELD_OUT_SPLITS, "seed", "all")
+__all__ = [
+    "CHALLENGE_MACRO_F1_THRESHOLD",
+    "FRESH_MACRO_F1_THRESHOLD",
+    "GOLD_DIR",
+    "GOLD_SPLITS",
+    "HELD_OUT_SPLITS",
+    "REALDEV_DIR",
+    "REALDEV_SPLITS",
+    "REALDEV_TEST_SPLIT",
+    "SEED_DIR",
+    "SPLITS",
+    "TEST_MACRO_F1_THRESHOLD",
+    "VADER_NEGATIVE",
+    "VADER_POSITIVE",
+    "InterventionScores",
+    "Item",
+    "RealdevMissing",
+    "Report",
+    "classification",
+    "format_comparison",
+    "format_report",
+    "intervention_scores",
+    "load_jsonl",
+    "load_realdev",
+    "load_seed",
+    "load_split",
+    "make_report",
+    "tagger_report",
+    "vader_baseline",
+    "vader_outcome",
+]
 
 # The VADER-only baseline: the usual VADER thresholds (Hutto & Gilbert 2014, and the vaderSentiment
 # README): compound >= 0.05 is positive, <= -0.05 negative, otherwise neutral. Positive -> helped,
@@ -42,74 +80,20 @@ CHALLENGE_MACRO_F1_THRESHOLD = 0.82
 # fresh (written blind to the tagger, 75 writers): 0.825 with 1.1 and 0.834 with 1.2, both read in session 2.
 FRESH_MACRO_F1_THRESHOLD = 0.82
 
+# How many of the annotators' names the lexicon does not know are listed under the report.
+UNMAPPED_SHOWN = 15
+
 
 @dataclass
-class Item:
-    id: str
-    text: str
-    outcome: str
-    interventions: list[dict] = field(default_factory=list)
-    symptoms: list[str] = field(default_factory=list)
-    hard_cases: list[str] = field(default_factory=list)
+class InterventionScores:
+    accuracy: float
+    total: int  # gold interventions whose name maps to a canonical one
+    per: dict[str, tuple[int, int]]  # canonical name -> (correct, total)
+    unmapped: Counter = field(default_factory=Counter)  # annotator name -> how often it mapped to nothing
 
-
-def _item(raw: dict, where: str) -> Item:
-    if raw.get("outcome") not in OUTCOMES:
-        raise ValueError(f"{where}: outcome {raw.get('outcome')!r} is not one of {OUTCOMES}")
-    if not isinstance(raw.get("text"), str):
-        raise ValueError(f"{where}: no text")
-    return Item(
-        id=str(raw.get("id", where)),
-        text=raw["text"],
-        outcome=raw["outcome"],
-        interventions=[i for i in (raw.get("interventions") or []) if isinstance(i, dict) and "name" in i],
-        symptoms=list(raw.get("symptoms") or []),
-        hard_cases=list(raw.get("hard_cases") or []),
-    )
-
-
-def load_jsonl(path: Path) -> list[Item]:
-    items = []
-    with Path(path).open(encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if line.strip():
-                items.append(_item(json.loads(line), f"{path}:{n}"))
-    return items
-
-
-def load_seed(directory: Path = SEED_DIR) -> list[Item]:
-    items = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for post in data.get("posts") or []:
-            label = post.get("label")
-            if not label or not isinstance(post.get("body"), str):
-                continue
-            items.append(
-                _item(
-                    {**label, "id": f"{path.stem}:{post.get('key')}", "text": post["body"]},
-                    f"{path.name}:{post.get('key')}",
-                )
-            )
-    return items
-
-
-def load_split(split: str, gold_dir: Path = GOLD_DIR, seed_dir: Path = SEED_DIR) -> list[Item]:
-    if split == "seed":
-        return load_seed(seed_dir)
-    if split == "all":
-        return [i for s in GOLD_SPLITS for i in load_split(s, gold_dir, seed_dir)] + load_seed(seed_dir)
-    if split not in GOLD_SPLITS + HELD_OUT_SPLITS:
-        raise ValueError(f"unknown split {split!r}; expected one of {SPLITS}")
-    path = Path(gold_dir) / f"{split}.jsonl"
-    if not path.exists():
-        raise FileNotFoundError(f"{path} does not exist (the gold set is written by the data team)")
-    return load_jsonl(path)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Metrics
-# ---------------------------------------------------------------------------------------------------------
+    @property
+    def unmapped_total(self) -> int:
+        return sum(self.unmapped.values())
 
 
 @dataclass
@@ -122,49 +106,72 @@ class Report:
     confusion: list[list[int]]  # rows: gold, columns: predicted, in OUTCOMES order
     intervention_accuracy: float
     intervention_total: int
-    per_intervention: dict[str, tuple[int, int]]  # name -> (correct, total)
+    per_intervention: dict[str, tuple[int, int]]  # canonical name -> (correct, total)
+    macro_f1_interval: Interval | None = None
+    calibration: Calibration | None = None  # None where the method gives no confidence (VADER)
+    unmapped: Counter = field(default_factory=Counter)
+    # why the unmapped names are not listed, if they are not (a test split is never read for tuning)
+    unmapped_hidden: str = ""
+
+    @property
+    def unmapped_total(self) -> int:
+        return sum(self.unmapped.values())
 
 
-def classification(gold: Sequence[str], pred: Sequence[str], labels: Sequence[str] = OUTCOMES):
-    index = {label: i for i, label in enumerate(labels)}
-    confusion = [[0] * len(labels) for _ in labels]
-    for g, p in zip(gold, pred, strict=True):
-        confusion[index[g]][index[p]] += 1
-    per_class = {}
-    for i, label in enumerate(labels):
-        tp = confusion[i][i]
-        predicted = sum(row[i] for row in confusion)
-        support = sum(confusion[i])
-        precision = tp / predicted if predicted else 0.0
-        recall = tp / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        per_class[label] = {"precision": precision, "recall": recall, "f1": f1, "support": support}
-    macro = sum(c["f1"] for c in per_class.values()) / len(labels)
-    accuracy = sum(confusion[i][i] for i in range(len(labels))) / max(1, len(gold))
-    return per_class, macro, accuracy, confusion
-
-
-def intervention_scores(items: Sequence[Item], predicted: Sequence[dict[str, str]]):
-    """Per gold intervention: is the predicted outcome for that name the gold one (missing = none)?"""
+def intervention_scores(
+    items: Sequence[Item], predicted: Sequence[dict[str, str]], names: InterventionNames | None = None
+) -> InterventionScores:
+    """Per gold intervention whose name maps to a canonical one: is the predicted outcome for that canonical
+    name the gold one (a name the tagger did not report counts as "none")? Names that map to nothing are
+    counted apart."""
+    names = names or intervention_names()
     per: dict[str, list[int]] = {}
+    unmapped: Counter = Counter()
     for item, pred in zip(items, predicted, strict=True):
         for inter in item.interventions:
-            name = str(inter["name"]).lower()
-            ok = pred.get(name, "none") == inter.get("outcome", "none")
-            c = per.setdefault(name, [0, 0])
+            canonical = names.canonical_name(str(inter["name"]))
+            if canonical is None:
+                unmapped[str(inter["name"]).lower()] += 1
+                continue
+            ok = pred.get(canonical, "none") == inter.get("outcome", "none")
+            c = per.setdefault(canonical, [0, 0])
             c[0] += int(ok)
             c[1] += 1
     correct = sum(c for c, _ in per.values())
     total = sum(t for _, t in per.values())
-    return (correct / total if total else 0.0), total, {k: (v[0], v[1]) for k, v in per.items()}
+    return InterventionScores(
+        correct / total if total else 0.0, total, {k: (v[0], v[1]) for k, v in per.items()}, unmapped
+    )
 
 
 def make_report(
-    name: str, items: Sequence[Item], outcomes: Sequence[str], interventions: Sequence[dict[str, str]]
+    name: str,
+    items: Sequence[Item],
+    outcomes: Sequence[str],
+    interventions: Sequence[dict[str, str]],
+    confidences: Sequence[float] | None = None,
+    names: InterventionNames | None = None,
 ) -> Report:
-    per_class, macro, accuracy, confusion = classification([i.outcome for i in items], outcomes)
-    acc, total, per = intervention_scores(items, interventions)
-    return Report(name, len(items), per_class, macro, accuracy, confusion, acc, total, per)
+    gold = [i.outcome for i in items]
+    per_class, macro, accuracy, confusion = classification(gold, outcomes)
+    scores = intervention_scores(items, interventions, names)
+    calib = None
+    if confidences is not None:
+        calib = calibration(confidences, [g == p for g, p in zip(gold, outcomes, strict=True)])
+    return Report(
+        name,
+        len(items),
+        per_class,
+        macro,
+        accuracy,
+        confusion,
+        scores.accuracy,
+        scores.total,
+        scores.per,
+        macro_f1_interval=bootstrap_macro_f1(gold, outcomes),
+        calibration=calib,
+        unmapped=scores.unmapped,
+    )
 
 
 def vader_outcome(compound: float) -> str:
@@ -175,28 +182,47 @@ def vader_outcome(compound: float) -> str:
     return "none"
 
 
-def vader_baseline(items: Sequence[Item]) -> Report:
+def vader_baseline(items: Sequence[Item], names: InterventionNames | None = None) -> Report:
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+    names = names or intervention_names()
     vader = SentimentIntensityAnalyzer()
     outcomes = [vader_outcome(vader.polarity_scores(i.text)["compound"]) for i in items]
     # VADER cannot tell interventions apart: every gold intervention gets the post's VADER outcome
-    inters = [
-        {str(x["name"]).lower(): o for x in i.interventions} for i, o in zip(items, outcomes, strict=True)
-    ]
-    return make_report("VADER-only baseline", items, outcomes, inters)
+    inters = []
+    for item, outcome in zip(items, outcomes, strict=True):
+        mapped = (names.canonical_name(str(x["name"])) for x in item.interventions)
+        inters.append({canonical: outcome for canonical in mapped if canonical})
+    return make_report("VADER-only baseline", items, outcomes, inters, names=names)
 
 
 def tagger_report(items: Sequence[Item], tagger, name: str = "tagger") -> tuple[Report, list]:
+    """The tagger's report (with calibration from each result's confidence) and its results, in order."""
     results = [r for r, _ in tagger.tag_many(((i.text, i.id) for i in items), batch_size=64)]
     outcomes = [r.outcome for r in results]
     inters = [{x.name: x.outcome for x in r.interventions} for r in results]
-    return make_report(name, items, outcomes, inters), results
+    confidences = [r.confidence for r in results]
+    return make_report(name, items, outcomes, inters, confidences), results
 
 
 # ---------------------------------------------------------------------------------------------------------
 # Printing
 # ---------------------------------------------------------------------------------------------------------
+
+
+def _format_calibration(c: Calibration) -> list[str]:
+    lines = [
+        f"expected calibration error (ECE, {len(c.bins)} equal-width bins of the top-class confidence): "
+        f"{c.ece:.3f}",
+        f"{'confidence':<12} {'n':>5} {'mean conf':>10} {'accuracy':>9}",
+    ]
+    for b in c.bins:
+        span = f"{b.low:.1f}-{b.high:.1f}"
+        if b.n:
+            lines.append(f"{span:<12} {b.n:>5d} {b.mean_confidence:>10.3f} {b.accuracy:>9.3f}")
+        else:
+            lines.append(f"{span:<12} {0:>5d} {'-':>10} {'-':>9}")
+    return lines
 
 
 def format_report(r: Report, labels: Sequence[str] = OUTCOMES) -> str:
@@ -210,7 +236,13 @@ def format_report(r: Report, labels: Sequence[str] = OUTCOMES) -> str:
         lines.append(
             f"{label:<10} {c['precision']:>9.3f} {c['recall']:>7.3f} {c['f1']:>6.3f} {c['support']:>8d}"
         )
-    lines.append(f"{'macro-F1':<10} {r.macro_f1:>32.3f}")
+    macro = f"{'macro-F1':<10} {r.macro_f1:>32.3f}"
+    if r.macro_f1_interval is not None:
+        ci = r.macro_f1_interval
+        macro += (
+            f"   {ci.level:.0%} bootstrap interval [{ci.low:.3f}, {ci.high:.3f}] ({ci.resamples} resamples)"
+        )
+    lines.append(macro)
     lines.append(f"{'accuracy':<10} {r.accuracy:>32.3f}")
     lines.append("")
     lines.append("confusion (rows: gold, columns: predicted)")
@@ -224,16 +256,41 @@ def format_report(r: Report, labels: Sequence[str] = OUTCOMES) -> str:
     )
     for name, (c, t) in sorted(r.per_intervention.items(), key=lambda kv: (-kv[1][1], kv[0])):
         lines.append(f"  {name:<26} {c / t:>6.3f}  ({c}/{t})")
+    if r.unmapped:
+        lines.append(
+            f"annotators' intervention names the lexicon does not know (left out above): {r.unmapped_total} "
+            f"({len(r.unmapped)} distinct)"
+        )
+        if r.unmapped_hidden:
+            lines.append(f"  (not listed: {r.unmapped_hidden})")
+        else:
+            for name, count in sorted(r.unmapped.items(), key=lambda kv: (-kv[1], kv[0]))[:UNMAPPED_SHOWN]:
+                lines.append(f"  {name:<40} {count:>4d}")
+    lines.append("")
+    if r.calibration is not None:
+        lines.extend(_format_calibration(r.calibration))
+    else:
+        lines.append("calibration: n/a (no class probability to calibrate)")
     return "\n".join(lines)
 
 
 def format_comparison(reports: Iterable[Report], labels: Sequence[str] | None = None) -> str:
     reports = list(reports)
     labels = list(labels or [r.name for r in reports])
+
+    def interval(r: Report) -> str:
+        ci = r.macro_f1_interval
+        return f"[{ci.low:.3f}, {ci.high:.3f}]" if ci else "-"
+
     lines = [f"{'':<24}" + "".join(f"{label[:20]:>22}" for label in labels)]
     lines.append(f"{'macro-F1':<24}" + "".join(f"{r.macro_f1:>22.3f}" for r in reports))
+    lines.append(f"{'  95% interval':<24}" + "".join(f"{interval(r):>22}" for r in reports))
     lines.append(f"{'accuracy':<24}" + "".join(f"{r.accuracy:>22.3f}" for r in reports))
     lines.append(
         f"{'intervention accuracy':<24}" + "".join(f"{r.intervention_accuracy:>22.3f}" for r in reports)
+    )
+    lines.append(
+        f"{'ECE':<24}"
+        + "".join(f"{r.calibration.ece:>22.3f}" if r.calibration else f"{'n/a':>22}" for r in reports)
     )
     return "\n".join(lines)

@@ -3,6 +3,8 @@
 local.py, production.py and test.py differ from this only where they must.
 """
 
+from pathlib import Path
+
 from config.env import BASE_DIR, VAR_DIR, env
 
 DEBUG = env.bool("DEBUG", default=False)
@@ -201,6 +203,9 @@ ANALYSIS_PENDING_TIMEOUT_SECONDS = env.int("ANALYSIS_PENDING_TIMEOUT_SECONDS", d
 ANALYSIS_SWEEP_SECONDS = env.int("ANALYSIS_SWEEP_SECONDS", default=120)
 # Tags less certain than this go to the moderators' review queue.
 ANALYSIS_REVIEW_CONFIDENCE = env.float("ANALYSIS_REVIEW_CONFIDENCE", default=0.6)
+# The real-writing development set (public passages by patients, kept outside the project) that
+# evaluate_tagger and bench_tagger read; the commands skip it, saying so, when the folder is absent.
+ANALYSIS_REALDEV_DIR = Path(env("ANALYSIS_REALDEV_DIR", default=str(BASE_DIR.parent / "shared" / "realdev")))
 CELERY_BEAT_SCHEDULE = {
     "sweep-untagged-posts": {"task": "analysis.sweep_tags", "schedule": ANALYSIS_SWEEP_SECONDS},
 }
