@@ -12,6 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .pipeline import build_pipeline
+from .quotes import blank_quotes
 from .version import TAGGER_VERSION
 
 K = TypeVar("K")
@@ -34,12 +35,17 @@ _QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "ʼ": "'", "“": '
 
 
 def prepare_text(text: str) -> str:
-    """The text the pipeline reads: capped and cleaned, with every kept character at its original offset."""
+    """The text the pipeline reads: capped and cleaned, with every kept character at its original offset.
+
+    Quoted text (another member's words: `>` quotes and their attribution line) is blanked out, so it is
+    never evidence and never decides the tag; a post that is only a quote reads as nothing.
+    """
     if not isinstance(text, str):
         raise TypeError(f"text must be a str, not {type(text).__name__}")
     if len(text) > MAX_CHARS:
         cut = text.rfind(" ", MAX_CHARS - 200, MAX_CHARS)
         text = text[: cut if cut > 0 else MAX_CHARS]
+    text = blank_quotes(text)  # before the cleaning below: quotes are found as the forum renders them
     text = _UNSAFE.sub(" ", text)
     if "<" in text:
         text = _TAG.sub(lambda m: " " * len(m.group()), text)
