@@ -28,7 +28,7 @@ def build_pipeline(resources_dir: str | None = None, method: str = "auto") -> La
     nlp.add_pipe("outcome_sentences")
     nlp.add_pipe("outcome_matcher", config=res)
     nlp.add_pipe("outcome_context", config=res)
-    nlp.add_pipe("outcome_attribution")
+    nlp.add_pipe("outcome_attribution", config=res)
     nlp.add_pipe("outcome_sentiment")
     textcat_dir = load_resources(resources_dir).textcat_dir
     if method != "rules" and textcat_dir:

@@ -15,7 +15,7 @@ from pathlib import Path
 import yaml
 
 RESOURCES_DIR = Path(__file__).parent / "resources"
-RESOURCE_FILES = ("interventions.yaml", "symptoms.yaml", "cues.yaml", "context.yaml")
+RESOURCE_FILES = ("interventions.yaml", "symptoms.yaml", "cues.yaml", "context.yaml", "words.yaml")
 MODEL_FILE = "decision_model.json"
 # A spaCy TextCategorizer (bag of words and bigrams) whose class probabilities the decision model may read
 # next to the cue features; trained by train.py, committed in resources/textcat/ (cfg + model, ~1 MB).
@@ -42,6 +42,18 @@ VALENCES = ("bad", "good", "body")
 DIRECTIONS = ("up", "down", "stopped", "absent", "improve", "worsen")
 PERSONS = ("first", "second", "carer", "third_singular", "other")
 BREAK_CLASSES = ("contrast", "punctuation", "scope", "subordinate")
+# words.yaml: section -> its word lists (single tokens the components' code checks). The lists compared with
+# a token's exact text may hold capitals; the others are compared with its lower case or NORM.
+WORD_LISTS = {
+    "quotes": ("all", "double"),
+    "persons": ("not_pronouns", "object", "subject"),
+    "names": ("months", "not_names", "next", "titles"),
+    "flags": ("question_openers", "claim_adverbs", "habitual", "participles", "absence_after", "stop_words"),
+    "cues": ("ability",),
+    "attribution": ("counterfactual", "proposition_verbs", "coordinators"),
+    "numbers": ("words", "fillers", "series_reverse", "series_arrows", "series_join"),
+}
+EXACT_CASE_WORDS = frozenset({"quotes.all", "quotes.double", "persons.not_pronouns"})
 
 # One lexicon entry may expand to at most this many phrases: a guard against a runaway `{...}` product.
 MAX_EXPANSIONS = 20000
@@ -178,6 +190,7 @@ class Resources:
     directions: dict[str, tuple[str, ...]]
     composition: dict[str, int]
     context: dict  # validated context rules, phrases expanded
+    words: dict[str, dict[str, tuple[str, ...]]]  # words.yaml: section -> list -> words, in file order
     model: dict | None = field(default=None)  # trained decision model, if one is committed
     textcat_dir: str | None = None  # the TextCategorizer the model reads, if it reads one
 
@@ -332,6 +345,36 @@ def _parse_context(data: dict) -> dict:
     }
 
 
+def _words(items, where: str, exact_case: bool) -> tuple[str, ...]:
+    if not isinstance(items, list) or not items:
+        raise ResourceError(f"{where}: expected a non-empty list of words, got {items!r}")
+    for item in items:
+        # an unquoted `no` or `on` is read by YAML as a boolean, `1` as a number
+        if not isinstance(item, str) or not item.strip():
+            raise ResourceError(f"{where}: every word must be a non-empty string (quote it), got {item!r}")
+        if item.split() != [item]:
+            raise ResourceError(f"{where}: {item!r} is not one token; phrases belong in the phrase lists")
+        if not exact_case and item != item.lower():
+            raise ResourceError(f"{where}: {item!r} has capitals but is compared in lower case")
+    repeated = sorted({w for w in items if items.count(w) > 1})
+    if repeated:
+        raise ResourceError(f"{where}: repeated word(s) {repeated}")
+    return tuple(items)
+
+
+def _parse_words(data: dict) -> dict[str, dict[str, tuple[str, ...]]]:
+    where = "words.yaml"
+    _keys(data, where, set(WORD_LISTS))
+    out = {}
+    for section, names in WORD_LISTS.items():
+        lists = _keys(data[section], f"{where}:{section}", set(names))
+        out[section] = {
+            name: _words(lists[name], f"{where}:{section}.{name}", f"{section}.{name}" in EXACT_CASE_WORDS)
+            for name in names
+        }
+    return out
+
+
 def _load_model(directory: Path) -> dict | None:
     path = directory / MODEL_FILE
     if not path.exists():
@@ -393,6 +436,7 @@ def _load_resources_cached(directory: str) -> Resources:
     symptoms = _parse_symptoms(_load_yaml(d, "symptoms.yaml"))
     cue_groups, directions, composition = _parse_cues(_load_yaml(d, "cues.yaml"))
     context = _parse_context(_load_yaml(d, "context.yaml"))
+    words = _parse_words(_load_yaml(d, "words.yaml"))
     model = _load_model(d)
     uses_textcat = bool(model) and any(name.startswith("textcat_") for name in model["features"])
     return Resources(
@@ -404,6 +448,7 @@ def _load_resources_cached(directory: str) -> Resources:
         directions=directions,
         composition=composition,
         context=context,
+        words=words,
         model=model,
         textcat_dir=str(d / TEXTCAT_DIR) if uses_textcat else None,
     )

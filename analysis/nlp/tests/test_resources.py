@@ -8,7 +8,9 @@ import pytest
 import yaml
 
 from analysis.nlp.resources import RESOURCES_DIR, ResourceError, expand, load_resources
-from analysis.nlp.version import compute_version
+from analysis.nlp.version import NOT_RULES, compute_version, rule_modules
+
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -73,6 +75,38 @@ def test_unbalanced_braces_fail_fast(resources_copy):
         load_resources(resources_copy)
 
 
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        # an unquoted `no` is read by YAML as false
+        (lambda d: d["names"]["not_names"].append(False), r"words\.yaml:names\.not_names: .*False"),
+        (
+            lambda d: d["flags"]["habitual"].append("Every"),
+            r"words\.yaml:flags\.habitual: 'Every' has capitals",
+        ),
+        (
+            lambda d: d["attribution"]["coordinators"].append("as well"),
+            r"words\.yaml:attribution\.coordinators",
+        ),
+        (lambda d: d["numbers"]["words"].append("two"), r"words\.yaml:numbers\.words: repeated .*'two'"),
+        (lambda d: d["flags"].update({"habitaul": ["every"]}), r"words\.yaml:flags: unknown key.*habitaul"),
+        (lambda d: d["cues"].update({"ability": []}), r"words\.yaml:cues\.ability"),
+    ],
+)
+def test_a_bad_word_list_fails_fast_naming_the_file_and_the_key(resources_copy, change, message):
+    # given a words.yaml with a typo; when it is loaded; then the error names the file and the list
+    _edit(resources_copy / "words.yaml", change)
+    with pytest.raises(ResourceError, match=message):
+        load_resources(resources_copy)
+
+
+def test_the_word_lists_are_loaded_in_file_order():
+    words = load_resources().words
+    assert words["numbers"]["words"][:3] == ("zero", "one", "two")  # a number word's value is its place
+    assert "no" in words["names"]["not_names"] and "on" in words["flags"]["absence_after"]
+    assert words["persons"]["not_pronouns"] == ("ME", "US")
+
+
 def test_the_version_changes_when_a_lexicon_changes(resources_copy):
     before = compute_version(resources_copy)
     assert before == compute_version()
@@ -84,6 +118,56 @@ def test_the_version_changes_when_the_model_changes(resources_copy):
     before = compute_version(resources_copy)
     (resources_copy / "decision_model.json").write_text("{}", encoding="utf-8")
     assert compute_version(resources_copy) != before
+
+
+@pytest.fixture
+def package_copy(tmp_path):
+    target = tmp_path / "nlp"
+    shutil.copytree(PACKAGE, target, ignore=shutil.ignore_patterns("__pycache__", "data", "resources"))
+    return target
+
+
+def test_the_version_covers_every_module_of_the_package_but_the_tooling(package_copy):
+    # given a copy of the package's code, with the committed resources
+    modules = rule_modules(package_copy)
+    assert {"tagger.py", "components/__init__.py", "components/context.py", "components/flags.py"} <= set(
+        modules
+    )
+    assert not [m for m in modules if m.split("/")[0] in NOT_RULES]
+    before = compute_version(RESOURCES_DIR, package_copy)
+    assert before == compute_version()
+
+    # when tooling or a test changes, then the version does not
+    (package_copy / "train.py").write_text("# tuned\n", encoding="utf-8")
+    (package_copy / "tests" / "test_new.py").write_text("# new\n", encoding="utf-8")
+    assert compute_version(RESOURCES_DIR, package_copy) == before
+
+    # when a rule module is added, even deep in a subpackage, then it does
+    (package_copy / "components" / "new_rule.py").write_text("X = 1\n", encoding="utf-8")
+    assert compute_version(RESOURCES_DIR, package_copy) != before
+
+
+def _imported_modules(path: Path) -> set[tuple[str, ...]]:
+    """The modules a file of the package imports (and may import: `from . import x`), as absolute parts."""
+    package = ("analysis", "nlp", *path.relative_to(PACKAGE).parent.parts)
+    out = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            out.update(tuple(alias.name.split(".")) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = package[: len(package) - node.level + 1] if node.level else ()
+            module = (*base, *(node.module.split(".") if node.module else ()))
+            out.add(module)
+            out.update((*module, alias.name) for alias in node.names)
+    return out
+
+
+def test_no_rule_module_imports_the_tooling():
+    # the version leaves the tooling out: that is only safe while the tagger never runs its code
+    tooling = {("analysis", "nlp", name.removesuffix(".py")) for name in NOT_RULES}
+    for name in rule_modules():
+        for module in _imported_modules(PACKAGE / name):
+            assert module[:3] not in tooling, f"{name} imports {'.'.join(module)}"
 
 
 def test_a_pipeline_can_be_built_from_another_resources_directory(resources_copy):
