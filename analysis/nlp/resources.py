@@ -392,6 +392,8 @@ def _load_model(directory: Path) -> dict | None:
             "dev_macro_f1",
             "cv_macro_f1",
             "cv_confidence",
+            "cv_real",
+            "cv_real_macro_f1",
             "labelled_items",
             "notes",
             "l2",

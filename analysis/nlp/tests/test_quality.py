@@ -1,5 +1,10 @@
-"""Accuracy on the gold set. The test split is only read here and by `evaluate_tagger --split test`; it is
-never tuned on (docs/tagger.md)."""
+"""Accuracy and confidence, measured by running the tagger. Real writing first: the realdev test split (public
+passages by patients, from websites the tagger was never fitted on) is only read here and by
+`evaluate_tagger --split realdev-test`, as aggregate figures, never to tune on (docs/tagger.md). The written
+held-out splits follow."""
+
+import os
+from pathlib import Path
 
 import pytest
 
@@ -7,7 +12,12 @@ from analysis.nlp.evaluation import (
     CHALLENGE_MACRO_F1_THRESHOLD,
     FRESH_MACRO_F1_THRESHOLD,
     GOLD_DIR,
+    REALDEV_DIR,
+    REALDEV_TEST_ECE_LIMIT,
+    REALDEV_TEST_MACRO_F1_THRESHOLD,
     TEST_MACRO_F1_THRESHOLD,
+    RealdevMissing,
+    load_realdev,
     load_split,
     tagger_report,
     vader_baseline,
@@ -18,6 +28,49 @@ def _items(split):
     if not (GOLD_DIR / f"{split}.jsonl").exists():
         pytest.skip(f"no {split}.jsonl in {GOLD_DIR}")
     return load_split(split)
+
+
+@pytest.fixture(scope="module")
+def realdev_test(tagger):
+    """The tagger's report on the realdev test split; skipped, saying where it looked, without the folder
+    (a user's clone has no ../shared; CI has it)."""
+    directory = Path(os.environ.get("ANALYSIS_REALDEV_DIR") or REALDEV_DIR)
+    try:
+        items = load_realdev("realdev-test", directory)
+    except RealdevMissing as exc:
+        pytest.skip(str(exc))
+    report, results = tagger_report(items, tagger)
+    return items, report, results
+
+
+def test_macro_f1_on_real_writing_stays_above_the_recorded_threshold(realdev_test):
+    _, report, _ = realdev_test
+    assert report.macro_f1 >= REALDEV_TEST_MACRO_F1_THRESHOLD, (
+        f"realdev test macro-F1 {report.macro_f1:.3f} fell below {REALDEV_TEST_MACRO_F1_THRESHOLD}"
+    )
+
+
+def test_confidence_on_real_writing_means_what_it_says(realdev_test):
+    # a badge that says "80% sure" is right about 8 times in 10 on real posts
+    _, report, _ = realdev_test
+    assert report.calibration.ece <= REALDEV_TEST_ECE_LIMIT, (
+        f"expected calibration error {report.calibration.ece:.3f} on realdev test"
+    )
+
+
+def test_wrong_tags_on_real_writing_are_less_confident_than_right_ones(realdev_test):
+    # the review queue takes the least confident tags: they must hold more than their share of the errors
+    # (measured with 1.3: wrong 0.55 against right 0.60 on average; the least sure quarter 63% wrong
+    # against 54% overall, a weak ranking that docs/tagger.md reports)
+    items, _, results = realdev_test
+    wrong = sorted(r.confidence for r, i in zip(results, items, strict=True) if r.outcome != i.outcome)
+    right = sorted(r.confidence for r, i in zip(results, items, strict=True) if r.outcome == i.outcome)
+    assert len(wrong) >= 10 and len(right) >= 10
+    assert sum(wrong) / len(wrong) < sum(right) / len(right)
+    n = len(results)
+    least_sure = sorted(range(n), key=lambda k: results[k].confidence)[: n // 4]
+    errors_there = sum(1 for k in least_sure if results[k].outcome != items[k].outcome)
+    assert errors_there / len(least_sure) > len(wrong) / n
 
 
 def test_macro_f1_on_the_test_split_stays_above_the_recorded_threshold(tagger):
@@ -45,27 +98,3 @@ def test_the_tagger_beats_the_vader_only_baseline_by_far_on_dev(tagger):
     items = _items("dev")
     report, _ = tagger_report(items, tagger)
     assert report.macro_f1 >= vader_baseline(items).macro_f1 + 0.3
-
-
-def test_the_least_confident_tags_hold_the_most_errors_in_cross_validation():
-    # given the shipped setting's out-of-fold tags on train+seed (811 items, recorded by train.py when it
-    # wrote the model), when tags are sorted by confidence, then the wrong ones sit lower: confidence is
-    # good enough to send the least certain tags to the review queue. (The dev split has too few errors
-    # left, two at the last count, for this to be measured there.)
-    from analysis.nlp.resources import load_resources
-
-    report = (load_resources().model or {}).get("cv_confidence")
-    if report is None:
-        pytest.skip("the committed decision model records no cross-validated confidence")
-    assert report["errors"] >= 30
-    assert report["mean_confidence_wrong"] < report["mean_confidence_right"] - 0.1
-    assert report["share_of_errors_in_least_confident_fifth"] >= 0.4
-
-
-def test_wrong_tags_on_dev_are_not_more_confident_than_right_ones(tagger):
-    items = _items("dev")
-    _, results = tagger_report(items, tagger)
-    wrong = [r.confidence for r, i in zip(results, items, strict=True) if r.outcome != i.outcome]
-    right = [r.confidence for r, i in zip(results, items, strict=True) if r.outcome == i.outcome]
-    if wrong:
-        assert sum(wrong) / len(wrong) <= sum(right) / len(right)

@@ -1,0 +1,199 @@
+"""The models `python -m analysis.nlp.train` fits: a multinomial logistic regression (numpy), its temperature
+calibration, and spaCy's TextCategorizer with the nested out-of-fold runs the stacked model is
+cross-validated with. Deterministic: fixed seeds and full-batch training."""
+
+from __future__ import annotations
+
+import random
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .features import FEATURE_NAMES
+from .labelled_data import Item
+from .metrics import classification
+from .resources import OUTCOMES, TEXTCAT_CONFIG
+from .tagger import prepare_text
+
+EPOCHS = 3000
+LEARNING_RATE = 0.5
+SEED = 20240611
+FOLDS = 5
+NONE_INDEX = OUTCOMES.index("none")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Logistic regression
+# ---------------------------------------------------------------------------------------------------------
+
+
+def fit_logreg(x: np.ndarray, y: np.ndarray, l2: float, class_weight: np.ndarray | None = None) -> dict:
+    """Multinomial logistic regression by full-batch gradient descent (convex; deterministic)."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale < 1e-6] = 1.0
+    z = (x - mean) / scale
+    n, d = z.shape
+    k = len(OUTCOMES)
+    onehot = np.eye(k)[y]
+    sample_w = class_weight[y] if class_weight is not None else np.ones(n)
+    sample_w = sample_w / sample_w.mean()
+    w = np.zeros((k, d))
+    b = np.zeros(k)
+    lr = LEARNING_RATE / (1.0 + l2 / n)  # a stable step for strong L2 too
+    for _ in range(EPOCHS):
+        logits = z @ w.T + b
+        logits -= logits.max(axis=1, keepdims=True)
+        p = np.exp(logits)
+        p /= p.sum(axis=1, keepdims=True)
+        g = (p - onehot) * sample_w[:, None] / n
+        w -= lr * (g.T @ z + l2 * w / n)
+        b -= lr * g.sum(axis=0)
+    return {
+        "kind": "logistic_regression",
+        "features": list(FEATURE_NAMES),
+        "classes": list(OUTCOMES),
+        "mean": mean.tolist(),
+        "scale": scale.tolist(),
+        "coef": w.tolist(),
+        "intercept": b.tolist(),
+        "l2": l2,
+        "epochs": EPOCHS,
+    }
+
+
+def proba_logreg(model: dict, x: np.ndarray) -> np.ndarray:
+    z = (x - np.asarray(model["mean"])) / np.asarray(model["scale"])
+    logits = z @ np.asarray(model["coef"]).T + np.asarray(model["intercept"])
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
+
+
+TEMPERATURES = tuple(float(t) for t in np.exp(np.linspace(np.log(0.05), np.log(2.0), 60)))
+
+
+def calibrate(proba: np.ndarray, temperature: float) -> np.ndarray:
+    """Temperature scaling: softmax(log p / T). Keeps the argmax; strong L2 squeezes the probabilities
+    together, and a T under 1 spreads them back so confidence means something (the review queue)."""
+    z = np.log(np.clip(proba, 1e-12, 1.0)) / temperature
+    z -= z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def fit_temperature(proba: np.ndarray, y: np.ndarray) -> float:
+    """The temperature that minimises the log-loss of out-of-fold probabilities."""
+    best_t, best_nll = 1.0, float("inf")
+    for t in TEMPERATURES:
+        p = calibrate(proba, t)
+        nll = -float(np.mean(np.log(np.clip(p[np.arange(len(y)), y], 1e-12, 1.0))))
+        if nll < best_nll:
+            best_t, best_nll = t, nll
+    return best_t
+
+
+def decide(proba: np.ndarray, has_cue: np.ndarray, min_confidence: float | None) -> list[str]:
+    """The outcome the tagger shows (decision.Decider): the model's choice, except that with no cue tied
+    to exercise an outcome needs at least min_confidence (None: it is always none)."""
+    out = []
+    for p, cue in zip(proba, has_cue, strict=True):
+        k = int(p.argmax())
+        if k != NONE_INDEX and not cue and (min_confidence is None or p[k] < min_confidence):
+            k = NONE_INDEX
+        out.append(OUTCOMES[k])
+    return out
+
+
+def macro_f1(gold, pred) -> float:
+    return classification(gold, pred)[1]
+
+
+def class_weights(y: np.ndarray, weighting: str) -> np.ndarray | None:
+    if weighting == "uniform":
+        return None
+    counts = np.bincount(y, minlength=len(OUTCOMES)).astype(float)
+    return counts.sum() / (len(OUTCOMES) * np.maximum(counts, 1))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# TextCategorizer
+# ---------------------------------------------------------------------------------------------------------
+
+
+def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None = None) -> np.ndarray:
+    """Train TextCatBOW on train_items for `epochs`; return class probabilities for predict_texts (and save
+    the component to save_to)."""
+    import spacy
+    from spacy.training import Example
+    from spacy.util import fix_random_seed, minibatch
+
+    fix_random_seed(SEED)
+    nlp = spacy.blank("en")
+    textcat = nlp.add_pipe("textcat", config=TEXTCAT_CONFIG)
+    for label in OUTCOMES:
+        textcat.add_label(label)
+    train = [
+        Example.from_dict(
+            nlp.make_doc(prepare_text(i.text)), {"cats": {o: float(o == i.outcome) for o in OUTCOMES}}
+        )
+        for i in train_items
+    ]
+    optimizer = nlp.initialize(lambda: train)
+    rng = random.Random(SEED)
+    for _ in range(epochs):
+        rng.shuffle(train)
+        for batch in minibatch(train, size=16):
+            nlp.update(batch, drop=0.2, sgd=optimizer)
+    if save_to is not None:
+        if save_to.exists():
+            shutil.rmtree(save_to)
+        textcat.to_disk(save_to, exclude=["vocab"])
+    texts = [prepare_text(t) for t in predict_texts]
+    if not texts:
+        return np.zeros((0, len(OUTCOMES)))
+    return np.array([[d.cats[o] for o in OUTCOMES] for d in nlp.pipe(texts)])
+
+
+@dataclass
+class TextcatRun:
+    """TextCat probabilities for one number of epochs:
+    outer[i]:    for fit item i, from a model trained on the other folds (out of fold);
+    inner[k][i]: for fit item i outside fold k, from a model trained on neither fold k nor i's fold (the
+                 features of the stacker fitted for fold k, nested so fold k is never read);
+    dev:         for the dev items, from a model trained on all fit items."""
+
+    epochs: int
+    outer: np.ndarray
+    inner: dict[int, np.ndarray]
+    dev: np.ndarray
+
+
+def textcat_run(
+    items: list[Item], folds: np.ndarray, dev: list[Item], epochs: int, dev_probs: np.ndarray | None = None
+) -> TextcatRun:
+    n = len(items)
+    outer = np.zeros((n, len(OUTCOMES)))
+    inner: dict[int, np.ndarray] = {}
+    for k in range(FOLDS):
+        held = folds == k
+        outer[held] = textcat_probs(
+            [it for it, h in zip(items, held, strict=True) if not h],
+            [it.text for it, h in zip(items, held, strict=True) if h],
+            epochs,
+        )
+        inner[k] = np.zeros((n, len(OUTCOMES)))
+        for j in range(FOLDS):
+            if j == k:
+                continue
+            use = (folds != k) & (folds != j)
+            inner[k][folds == j] = textcat_probs(
+                [it for it, u in zip(items, use, strict=True) if u],
+                [it.text for it, f in zip(items, folds, strict=True) if f == j],
+                epochs,
+            )
+    if dev_probs is None:
+        dev_probs = textcat_probs(items, [i.text for i in dev], epochs)
+    return TextcatRun(epochs, outer, inner, dev_probs)
