@@ -347,3 +347,16 @@ def test_everyday_ways_of_saying_it(outcome_of, text, expected):
 )
 def test_no_outcome_of_exercise_is_reported(outcome_of, text):
     assert outcome_of(text) == "none"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Even living with crippling fibromyalgia I still love my Tuesday gym class.",
+        "I swim to keep going against the debilitating effects of my illness.",
+    ],
+)
+def test_the_illness_described_is_not_a_harm_of_exercise(outcome_of, text):
+    # an adjective in front of the condition names the condition; it is not what the exercise did
+    assert outcome_of(text) != "worsened"
+    assert outcome_of(text) != "mixed"
