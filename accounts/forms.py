@@ -2,6 +2,7 @@ from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
 from accounts.models import Condition
+from accounts.services import signup_choices_save
 from forum.forms import AccessibleFormMixin
 
 
@@ -16,11 +17,13 @@ class SignupForm(AccessibleFormMixin, AllauthSignupForm):
     )
     research_opt_in = forms.BooleanField(
         required=False,
-        initial=True,
-        label="Use my posts in the research dashboards",
+        initial=False,
+        label="Yes, count my posts in the public research dashboards (optional)",
         help_text=(
-            "The public dashboards count what members report exercise did to them. Your posts are counted "
-            "without your name. You can change this at any time on your profile."
+            "Your posts say things about your health. If you tick this, the public dashboards count what "
+            "your posts report exercise did to you, without your name. Leave it unticked and your posts are "
+            "never counted; the forum works the same either way. You can change your mind at any time in "
+            "your settings."
         ),
     )
 
@@ -30,10 +33,11 @@ class SignupForm(AccessibleFormMixin, AllauthSignupForm):
 
     def save(self, request):
         user = super().save(request)
-        user.conditions = self.cleaned_data.get("conditions", [])
-        user.research_opt_in = self.cleaned_data.get("research_opt_in", False)
-        user.save(update_fields=["conditions", "research_opt_in"])
-        return user
+        return signup_choices_save(
+            user=user,
+            conditions=self.cleaned_data.get("conditions", []),
+            research_opt_in=bool(self.cleaned_data.get("research_opt_in", False)),
+        )
 
 
 class ProfileForm(AccessibleFormMixin, forms.Form):

@@ -38,3 +38,24 @@ class User(AbstractUser):
     def condition_labels(self) -> list[str]:
         labels = dict(Condition.choices)
         return [labels.get(c, c) for c in self.conditions]
+
+
+class ResearchConsent(models.Model):
+    """One choice a member made about research use of their posts (health data), with its date: the
+    history of their consent, given or withdrawn, kept for them (the data export) and for accountability."""
+
+    class Where(models.TextChoices):
+        SIGN_UP = "sign-up", "At sign-up"
+        SETTINGS = "settings", "In their settings"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="research_consents")
+    given = models.BooleanField()
+    where = models.CharField(max_length=20, choices=Where.choices)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["recorded_at", "id"]
+
+    def __str__(self):
+        state = "given" if self.given else "not given"
+        return f"{self.user_id}: {state} ({self.where}, {self.recorded_at:%Y-%m-%d})"

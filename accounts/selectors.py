@@ -35,6 +35,10 @@ def member_data_export(*, user: User) -> dict:
             }
             for post in posts
         ],
+        "research_consent_history": [
+            {"given": c.given, "where": c.where, "recorded_at": c.recorded_at.isoformat()}
+            for c in user.research_consents.all()
+        ],
         "drafts": [
             {"place": d.key, "title": d.title, "body": d.body, "updated_at": d.updated_at.isoformat()}
             for d in Draft.objects.filter(user=user).order_by("-updated_at")

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ResearchConsent, User
 from analysis.rollups import rollups_refresh_member, rollups_refresh_posts
 
 DELETED_MEMBER_NAME = "deleted member"
@@ -31,6 +31,21 @@ def account_delete(*, user: User, remove_posts: bool) -> None:
     rollups_refresh_posts(post_ids=post_ids)
 
 
+def research_consent_record(*, user: User, given: bool, where: str) -> None:
+    """Record a member's research choice with its date (at sign-up, or when they change it)."""
+    ResearchConsent.objects.create(user=user, given=given, where=where)
+
+
+@transaction.atomic
+def signup_choices_save(*, user: User, conditions: list[str], research_opt_in: bool) -> User:
+    """What a new member chose at sign-up; research use only when they ticked it themselves."""
+    user.conditions = list(conditions)
+    user.research_opt_in = research_opt_in
+    user.save(update_fields=["conditions", "research_opt_in"])
+    research_consent_record(user=user, given=research_opt_in, where=ResearchConsent.Where.SIGN_UP)
+    return user
+
+
 @transaction.atomic
 def profile_update(
     *, user: User, display_name: str, bio: str, conditions: list[str], research_opt_in: bool
@@ -42,6 +57,8 @@ def profile_update(
     user.conditions = list(conditions)
     user.research_opt_in = research_opt_in
     user.save(update_fields=["display_name", "bio", "conditions", "research_opt_in"])
+    if research_opt_in != counted_before[1]:
+        research_consent_record(user=user, given=research_opt_in, where=ResearchConsent.Where.SETTINGS)
     if (user.conditions, user.research_opt_in) != counted_before:
         rollups_refresh_member(user_id=user.pk)
     return user
