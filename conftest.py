@@ -20,7 +20,8 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate limits live in the cache, and row ids repeat between tests on SQLite: start each test clean."""
+    """Login limits and cached figures live in the cache, and row ids repeat between tests on SQLite: start
+    each test clean."""
     cache.clear()
     yield
     cache.clear()

@@ -71,16 +71,12 @@ def _editor_context(*, form, draft_key: str, draft, action: str, blocked: str = 
     }
 
 
-def _checks_then_rate(form, check, *args, user_id: int) -> bool:
-    """Run the posting permission check and the rate limit; on refusal put the message on the form."""
+def _check_posting(form, check, *args) -> bool:
+    """Run the posting permission check; on refusal put the message on the form."""
     try:
         check(*args)
-        rate_limit.post_rate_check(user_id=user_id)
     except PostingBlocked as blocked:
         _reject(form, blocked.message)
-        return False
-    except PostingTooFast as too_fast:
-        _reject(form, too_fast.message)
         return False
     return True
 
@@ -174,20 +170,24 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial, draft = _draft_initial(request, draft_key)
     if request.method == "POST":
         form = ThreadForm(request.POST)
-        if form.is_valid() and _checks_then_rate(
-            form, permissions.check_can_create_thread, request.user, category, user_id=request.user.pk
+        if form.is_valid() and _check_posting(
+            form, permissions.check_can_create_thread, request.user, category
         ):
-            thread = services.thread_create(
-                category=category,
-                author=request.user,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                draft_key=draft_key,
-            )
-            rate_limit.post_rate_record(user_id=request.user.pk)
-            _draft_published(request, draft_key)
-            messages.success(request, "Your thread is posted.")
-            return redirect(thread)
+            try:
+                with rate_limit.post_slot(user_id=request.user.pk):
+                    thread = services.thread_create(
+                        category=category,
+                        author=request.user,
+                        title=form.cleaned_data["title"],
+                        body=form.cleaned_data["body"],
+                        draft_key=draft_key,
+                    )
+            except PostingTooFast as too_fast:
+                _reject(form, too_fast.message)
+            else:
+                _draft_published(request, draft_key)
+                messages.success(request, "Your thread is posted.")
+                return redirect(thread)
     else:
         form = ThreadForm(initial=initial)
     return render(
@@ -214,18 +214,22 @@ def _reply(
     )
     if request.method == "POST":
         form = PostForm(request.POST)
-        if form.is_valid() and _checks_then_rate(form, check, request.user, target, user_id=request.user.pk):
-            post = services.post_create(
-                thread=thread,
-                author=request.user,
-                body=form.cleaned_data["body"],
-                parent=parent,
-                draft_key=draft_key,
-            )
-            rate_limit.post_rate_record(user_id=request.user.pk)
-            _draft_published(request, draft_key)
-            messages.success(request, "Your reply is posted.")
-            return redirect(selectors.post_url(post=post, user=request.user))
+        if form.is_valid() and _check_posting(form, check, request.user, target):
+            try:
+                with rate_limit.post_slot(user_id=request.user.pk):
+                    post = services.post_create(
+                        thread=thread,
+                        author=request.user,
+                        body=form.cleaned_data["body"],
+                        parent=parent,
+                        draft_key=draft_key,
+                    )
+            except PostingTooFast as too_fast:
+                _reject(form, too_fast.message)
+            else:
+                _draft_published(request, draft_key)
+                messages.success(request, "Your reply is posted.")
+                return redirect(selectors.post_url(post=post, user=request.user))
     else:
         form = PostForm(initial=initial)
     parent_html = render_markdown(parent.body) if parent is not None else None

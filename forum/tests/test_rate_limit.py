@@ -1,9 +1,13 @@
 """The per-member posting rate limit (settings.FORUM_POSTS_PER_MINUTE, a sliding 60-second window)."""
 
+import time
+from datetime import UTC, datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from forum import rate_limit
+from forum import rate_limit, services
 from forum.models import Post, Thread
 from forum.tests.page_parsing import textarea_value
 
@@ -12,9 +16,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def frozen_time(monkeypatch):
-    """Control the clock the rate limit reads."""
-    now = {"t": 1_000_000.0}
-    monkeypatch.setattr(rate_limit.time, "time", lambda: now["t"])
+    """Control the clock (seconds in now["t"]) that stamps new posts and that the rate limit counts by."""
+    now = {"t": time.time()}
+    monkeypatch.setattr(timezone, "now", lambda: datetime.fromtimestamp(now["t"], tz=UTC))
     return now
 
 
@@ -88,3 +92,15 @@ def test_edits_are_not_rate_limited(client, member, thread, post_factory, settin
             client.post(reverse("forum:post_edit", args=[post.pk]), {"body": f"Edit {number}"}).status_code
             == 302
         )
+
+
+def test_a_post_that_fails_while_being_saved_does_not_use_up_the_limit(member, thread, settings, frozen_time):
+    settings.FORUM_POSTS_PER_MINUTE = 1
+    # given a reply that fails half-way through being saved
+    with pytest.raises(RuntimeError), rate_limit.post_slot(user_id=member.pk):
+        services.post_create(thread=thread, author=member, body="Half-saved.")
+        raise RuntimeError("the connection dropped")
+    # when the member posts again straight away, then it goes through: the failed reply left no trace
+    with rate_limit.post_slot(user_id=member.pk):
+        services.post_create(thread=thread, author=member, body="Second try.")
+    assert list(Post.objects.filter(author=member).values_list("body", flat=True)) == ["Second try."]
