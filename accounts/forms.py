@@ -4,6 +4,7 @@ from django import forms
 from accounts.models import Condition
 from accounts.services import signup_choices_save
 from forum.forms import AccessibleFormMixin
+from forum.text_input import MemberTextField
 
 
 class SignupForm(AccessibleFormMixin, AllauthSignupForm):
@@ -41,14 +42,14 @@ class SignupForm(AccessibleFormMixin, AllauthSignupForm):
 
 
 class ProfileForm(AccessibleFormMixin, forms.Form):
-    display_name = forms.CharField(
+    display_name = MemberTextField(
         max_length=60,
         required=False,
         label="Display name",
         help_text="Shown on your posts. A pseudonym is fine; please don't use your real name.",
     )
-    bio = forms.CharField(
-        max_length=1000, required=False, label="About you (optional)", widget=forms.Textarea
+    bio = MemberTextField(
+        multiline=True, max_length=1000, required=False, label="About you (optional)", widget=forms.Textarea
     )
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices,

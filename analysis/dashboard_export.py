@@ -3,6 +3,7 @@ so what is downloaded is what the page shows."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from django.urls import reverse
@@ -22,6 +23,7 @@ from analysis.dashboard_vocabulary import (
     intervention_label,
     outcome_label,
 )
+from forum.text_input import normalise_member_text
 
 SELF_SELECTED_NOTE = (
     "These are reports members chose to write, read by a machine tagger or labelled by their authors: "
@@ -61,6 +63,24 @@ POST_CSV_COLUMNS = [
 ]
 
 UrlBuilder = Callable[[str], str]
+
+# A spreadsheet runs a cell that begins with one of these as a formula (=HYPERLINK(...), +, -, @ and a
+# leading tab or carriage return): OWASP, "CSV Injection".
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def csv_text(value: str, *, multiline: bool = False) -> str:
+    """A text cell (a thread title, evidence, a label) that a spreadsheet shows as text and never runs.
+
+    The text gets the same cleaning as on input (older rows may still hold control characters), and a cell
+    that would start a formula gets a leading apostrophe, which spreadsheets hide and read as "this is text"
+    (OWASP's advice). A cell that is just a number ("-0.5") is left alone; number columns never come here.
+    """
+    text = normalise_member_text(str(value or ""), multiline=multiline)
+    if text.lstrip(" ")[:1] in _FORMULA_STARTS and not _PLAIN_NUMBER.fullmatch(text):
+        return f"'{text}"
+    return text
 
 
 def filters_dict(filters: DashboardFilters) -> dict:
@@ -218,11 +238,11 @@ def _csv_rows(figure: str, dist: Distribution) -> Iterator[list]:
         yield [
             figure,
             dist.unit,
-            dist.key,
-            dist.label,
+            csv_text(dist.key),
+            csv_text(dist.label),
             dist.n,
             share.outcome,
-            share.label,
+            csv_text(share.label),
             share.count,
             "" if share.percent is None else share.percent,
             low_high[0],
@@ -255,7 +275,7 @@ def dashboard_csv_rows(dashboard: Dashboard) -> Iterator[list]:
             intervention_label(dashboard.filters.intervention),
             dashboard.members_overall.n,
             f"{t.first}->{t.latest}",
-            t.label,
+            csv_text(t.label),
             t.members,
             "",
             "",
@@ -308,10 +328,10 @@ def drill_post_csv_row(post: DrillPost, absolute: UrlBuilder) -> list:
         post.post_id,
         absolute(reverse("forum:post", args=[post.post_id])),
         post.created_at.isoformat(),
-        post.thread_title,
+        csv_text(post.thread_title),
         post.outcome,
         post.source,
-        evidence,
+        csv_text(evidence, multiline=True),
     ]
 
 

@@ -228,3 +228,22 @@ class Draft(models.Model):
 
     def __str__(self):
         return f"Draft {self.key} by {self.user_id}"
+
+
+class DraftSaveWindow(models.Model):
+    """How many drafts a member has saved in the current minute: the autosave rate limit's counter.
+
+    One row per member, updated while their row is locked (see forum.rate_limit.draft_save_slot).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    started_at = models.DateTimeField()
+    saves = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["user"]
+
+    def __str__(self):
+        return f"{self.saves} draft saves by {self.user_id} since {self.started_at:%H:%M:%S}"

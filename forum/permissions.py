@@ -209,6 +209,22 @@ def check_can_use_drafts(user: AnyUser) -> None:
         raise PermissionDenied("Sign in to save drafts.")
 
 
+def check_can_write_draft(user: AnyUser, kind: str, target: Category | Thread | Post) -> None:
+    """A draft only for a place the member could publish it now: the check of the form it belongs to.
+
+    `kind` and `target` come from the draft key (forum.drafts): a new thread in a category, a reply in a
+    thread, a reply to a post, or an edit of a post.
+    """
+    check_can_use_drafts(user)
+    checks: dict[str, Callable[[AnyUser, Any], None]] = {
+        "category": check_can_create_thread,
+        "thread": check_can_reply,
+        "reply": check_can_reply_to_post,
+        "edit": check_can_edit_post,
+    }
+    checks[kind](user, target)
+
+
 # --- moderation ---------------------------------------------------------------------------------------
 
 

@@ -11,8 +11,8 @@ ignores FOR UPDATE, our settings start every transaction with BEGIN IMMEDIATE, w
 A post that fails (an exception inside the block) rolls back with its transaction, so nothing is used up:
 only posts that exist count. The cache is not involved, so flushing it never resets anyone's limit.
 
-Deleted and hidden posts still count (the rows stay). Edits, reactions and flags are not limited. The seed
-command does not go through here.
+Deleted and hidden posts still count (the rows stay). Edits and reactions are not limited; flags and
+draft autosaves have limits of their own, further down. The seed command does not go through here.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from forum.models import Post
+from forum.models import DraftSaveWindow, Flag, Post
 
 WINDOW = timedelta(seconds=60)
 
@@ -77,4 +77,115 @@ def post_slot(*, user_id: int) -> Iterator[None]:
         if limit:
             _member_lock(user_id=user_id)
             _check(user_id=user_id, limit=limit)
+        yield
+
+
+# --- flags --------------------------------------------------------------------------------------------
+# settings.FORUM_FLAGS_PER_HOUR new flags in a sliding hour, and settings.FORUM_OPEN_FLAGS_PER_MEMBER flags
+# waiting for a moderator at once. Counted from the member's flags in the database under their row lock, as
+# for posts. Changing the reason on a flag they already have open on the same post is not a new flag.
+
+FLAG_WINDOW = timedelta(hours=1)
+
+
+class FlaggingLimited(Exception):
+    """The member may not raise another flag now; `message` says why and when, in words for them."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def _check_flags(*, user_id: int) -> None:
+    open_limit = settings.FORUM_OPEN_FLAGS_PER_MEMBER
+    if open_limit and Flag.objects.filter(reporter_id=user_id, status=Flag.Status.OPEN).count() >= open_limit:
+        raise FlaggingLimited(
+            f"You have {open_limit} flags waiting for a moderator, which is the most the forum allows at "
+            "once. Thank you for them: you can flag more posts as soon as the moderators have looked at "
+            "some of these."
+        )
+    hourly_limit = settings.FORUM_FLAGS_PER_HOUR
+    if not hourly_limit:
+        return
+    now = timezone.now()
+    recent = list(
+        Flag.objects.filter(reporter_id=user_id, created_at__gt=now - FLAG_WINDOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:hourly_limit]
+    )
+    if len(recent) >= hourly_limit:
+        minutes = max(1, math.ceil((recent[-1] + FLAG_WINDOW - now).total_seconds() / 60))
+        wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
+        raise FlaggingLimited(
+            f"You've flagged {hourly_limit} posts in the last hour, which is the most the forum allows. "
+            f"The moderators have them all; you can flag another post in {wait}."
+        )
+
+
+@contextmanager
+def flag_slot(*, user_id: int, post_id: int) -> Iterator[None]:
+    """Create or update the member's flag on a post inside this block, or raise FlaggingLimited first.
+
+    Like `post_slot`: one transaction holding the member's lock, so parallel flags queue and count each
+    other; a flag that fails to save rolls back and uses nothing up.
+    """
+    with transaction.atomic():
+        if settings.FORUM_FLAGS_PER_HOUR or settings.FORUM_OPEN_FLAGS_PER_MEMBER:
+            _member_lock(user_id=user_id)
+            already_open = Flag.objects.filter(
+                reporter_id=user_id, post_id=post_id, status=Flag.Status.OPEN
+            ).exists()
+            if not already_open:
+                _check_flags(user_id=user_id)
+        yield
+
+
+# --- draft autosaves ----------------------------------------------------------------------------------
+# settings.FORUM_DRAFT_SAVES_PER_MINUTE saves a minute. Saves leave no row of their own (a draft is updated
+# in place), so they are counted in DraftSaveWindow: a fixed one-minute window per member, started by the
+# first save after the last window ended. The counter lives in the database, not the cache: `make run`'s
+# file cache can't increment atomically, and the member's row lock already serialises their writes.
+
+DRAFT_SAVE_WINDOW = timedelta(seconds=60)
+
+
+class DraftSavesTooFast(Exception):
+    def __init__(self, *, retry_after: int, limit: int):
+        super().__init__(f"saving drafts too fast; retry after {retry_after}s")
+        self.retry_after = retry_after
+        self.limit = limit
+
+    @property
+    def message(self) -> str:
+        seconds = "1 second" if self.retry_after == 1 else f"{self.retry_after} seconds"
+        return (
+            f"Your draft is kept on this device. The forum saves drafts at most {self.limit} times a "
+            f"minute, so it will save this one in {seconds}."
+        )
+
+
+@contextmanager
+def draft_save_slot(*, user_id: int) -> Iterator[None]:
+    """Save one draft inside this block, or raise DraftSavesTooFast before it runs.
+
+    The count and the save share one transaction under the member's lock; a save refused or failing inside
+    the block rolls back, so it is not counted.
+    """
+    limit = settings.FORUM_DRAFT_SAVES_PER_MINUTE
+    with transaction.atomic():
+        if limit:
+            _member_lock(user_id=user_id)
+            now = timezone.now()
+            window = DraftSaveWindow.objects.filter(user_id=user_id).first()
+            if window is None:
+                DraftSaveWindow.objects.create(user_id=user_id, started_at=now, saves=1)
+            elif window.started_at + DRAFT_SAVE_WINDOW <= now:
+                window.started_at, window.saves = now, 1
+                window.save(update_fields=["started_at", "saves"])
+            elif window.saves >= limit:
+                retry_after = max(1, math.ceil((window.started_at + DRAFT_SAVE_WINDOW - now).total_seconds()))
+                raise DraftSavesTooFast(retry_after=retry_after, limit=limit)
+            else:
+                window.saves += 1
+                window.save(update_fields=["saves"])
         yield

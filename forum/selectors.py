@@ -32,6 +32,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from forum import permissions
+from forum.drafts import draft_key_parts
 from forum.markdown import render_markdown, render_plain_excerpt
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
@@ -231,6 +232,19 @@ def draft_get(*, user: AnyUser, key: str) -> Draft | None:
     if not user.is_authenticated:
         return None
     return Draft.objects.filter(user=user, key=key).first()
+
+
+def draft_target_get(*, key: str) -> tuple[str, Category | Thread | Post]:
+    """The place a draft key names: ("category", Category), ("thread", Thread), ("reply" or "edit", Post).
+
+    Http404 when it doesn't exist; ValueError when the key is malformed.
+    """
+    kind, ident = draft_key_parts(key)
+    if kind == "category":
+        return kind, get_object_or_404(Category, slug=ident)
+    if kind == "thread":
+        return kind, thread_get(thread_id=int(ident))
+    return kind, post_get(post_id=int(ident))
 
 
 # --- moderation ---------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
 
+from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
@@ -16,19 +17,21 @@ from django.utils import timezone
 from accounts.models import User
 from analysis import services as analysis_services
 from forum import events
-from forum.drafts import DRAFT_MAX_CHARS
+from forum.drafts import DraftTooLong, TooManyDrafts, draft_key_has_title
 from forum.models import Category, Draft, Flag, Post, PostRevision, Reaction, Thread
 from forum.permissions import MODERATORS_GROUP
 from forum.seed_corpus import SeedCorpus
+from forum.text_input import normalise_member_text
 
 
 def normalise_body(body: str) -> str:
-    """Line endings as \\n, no trailing whitespace and no blank lines before the text."""
-    return body.replace("\r\n", "\n").replace("\r", "\n").rstrip().lstrip("\n")
+    """Line endings as \\n, no invisible or control characters, no trailing whitespace and no blank lines
+    before the text (see normalise_member_text)."""
+    return normalise_member_text(body, multiline=True)
 
 
 def normalise_title(title: str) -> str:
-    return " ".join(title.split())
+    return normalise_member_text(title, multiline=False)
 
 
 # --- posting ------------------------------------------------------------------------------------------
@@ -267,17 +270,33 @@ def _moderators_group_create() -> Group:
 # --- drafts -------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def draft_save(*, user: User, key: str, title: str = "", body: str = "") -> Draft | None:
-    """Keep what the member is writing. An empty draft is deleted rather than stored."""
-    title = title[:500]
-    body = body.replace("\r\n", "\n")[:DRAFT_MAX_CHARS]
-    if not title.strip() and not body.strip():
+    """Keep what the member is writing, as it would be posted. An empty draft is deleted rather than stored.
+
+    Refuses a body longer than a post may be or a title longer than a title may be (DraftTooLong), and a new
+    draft beyond settings.FORUM_DRAFTS_PER_MEMBER (TooManyDrafts); the member's other drafts are untouched.
+    Callers check the member may write at `key` (permissions.check_can_write_draft) and hold
+    rate_limit.draft_save_slot, whose lock also keeps parallel saves from passing the cap together.
+    """
+    title = normalise_title(title) if draft_key_has_title(key) else ""
+    body = normalise_body(body)
+    if len(body) > settings.FORUM_POST_MAX_CHARS:
+        raise DraftTooLong(field="body", length=len(body), limit=settings.FORUM_POST_MAX_CHARS)
+    if len(title) > settings.FORUM_TITLE_MAX_CHARS:
+        raise DraftTooLong(field="title", length=len(title), limit=settings.FORUM_TITLE_MAX_CHARS)
+    if not title and not body.strip():
         draft_delete(user=user, key=key)
         return None
-    draft, _ = Draft.objects.update_or_create(
-        user=user, key=key, defaults={"title": title, "body": body, "updated_at": timezone.now()}
-    )
-    return draft
+    draft = Draft.objects.filter(user=user, key=key).first()
+    if draft is not None:
+        draft.title, draft.body, draft.updated_at = title, body, timezone.now()
+        draft.save(update_fields=["title", "body", "updated_at"])
+        return draft
+    cap = settings.FORUM_DRAFTS_PER_MEMBER
+    if cap and Draft.objects.filter(user=user).count() >= cap:
+        raise TooManyDrafts(limit=cap)
+    return Draft.objects.create(user=user, key=key, title=title, body=body, updated_at=timezone.now())
 
 
 def draft_delete(*, user: User, key: str) -> None:

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,6 +14,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from forum import permissions, rate_limit, selectors, services
 from forum.drafts import (
+    DraftTooLong,
+    TooManyDrafts,
     edit_draft_key,
     is_valid_draft_key,
     new_thread_draft_key,
@@ -24,7 +26,7 @@ from forum.forms import FlagForm, PostForm, ThreadForm
 from forum.markdown import render_markdown, render_plain_excerpt
 from forum.models import Category, Post
 from forum.permissions import PostingBlocked
-from forum.rate_limit import PostingTooFast
+from forum.rate_limit import DraftSavesTooFast, FlaggingLimited, PostingTooFast
 from forum.templatetags.forum_tags import PUBLISHED_DRAFTS_SESSION_KEY  # noqa: E402
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -373,14 +375,19 @@ def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
             if blocked:
                 form.add_error(None, blocked)
             else:
-                services.flag_create(
-                    post=post,
-                    reporter=request.user,
-                    reason=form.cleaned_data["reason"],
-                    note=form.cleaned_data["note"],
-                )
-                messages.success(request, "Thank you. A moderator will look at this post.")
-                return redirect(selectors.post_url(post=post, user=request.user))
+                try:
+                    with rate_limit.flag_slot(user_id=request.user.pk, post_id=post.pk):
+                        services.flag_create(
+                            post=post,
+                            reporter=request.user,
+                            reason=form.cleaned_data["reason"],
+                            note=form.cleaned_data["note"],
+                        )
+                except FlaggingLimited as limited:
+                    form.add_error(None, limited.message)
+                else:
+                    messages.success(request, "Thank you. A moderator will look at this post.")
+                    return redirect(selectors.post_url(post=post, user=request.user))
     else:
         form = FlagForm()
     return render(
@@ -398,6 +405,9 @@ def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
 
 # --- drafts -------------------------------------------------------------------------------------------
 
+_DRAFT_KEPT_HERE = "Your draft is kept on this device."
+_DRAFT_NOWHERE = "This draft is for a page that isn't there (any more)."
+
 
 @require_POST
 def draft_save(request: HttpRequest) -> JsonResponse:
@@ -407,9 +417,30 @@ def draft_save(request: HttpRequest) -> JsonResponse:
     key = request.POST.get("key", "")
     if not is_valid_draft_key(key):
         return JsonResponse({"error": "Unknown draft."}, status=400)
-    draft = services.draft_save(
-        user=request.user, key=key, title=request.POST.get("title", ""), body=request.POST.get("body", "")
-    )
+    try:
+        kind, target = selectors.draft_target_get(key=key)
+        permissions.check_can_write_draft(request.user, kind, target)
+        with rate_limit.draft_save_slot(user_id=request.user.pk):
+            draft = services.draft_save(
+                user=request.user,
+                key=key,
+                title=request.POST.get("title", ""),
+                body=request.POST.get("body", ""),
+            )
+    except Http404:
+        return JsonResponse({"error": f"{_DRAFT_NOWHERE} {_DRAFT_KEPT_HERE}"}, status=404)
+    except PostingBlocked as blocked:
+        return JsonResponse({"error": f"{blocked.message} {_DRAFT_KEPT_HERE}"}, status=403)
+    except PermissionDenied as denied:
+        return JsonResponse({"error": f"{denied or _DRAFT_NOWHERE} {_DRAFT_KEPT_HERE}"}, status=403)
+    except DraftTooLong as too_long:
+        return JsonResponse({"error": too_long.message}, status=413)
+    except TooManyDrafts as too_many:
+        return JsonResponse({"error": too_many.message}, status=403)
+    except DraftSavesTooFast as too_fast:
+        response = JsonResponse({"error": too_fast.message, "retry_after": too_fast.retry_after}, status=429)
+        response["Retry-After"] = str(too_fast.retry_after)
+        return response
     return JsonResponse(
         {"saved": draft is not None, "saved_at": draft.updated_at.isoformat() if draft else None}
     )

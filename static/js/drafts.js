@@ -9,6 +9,14 @@
  *
  * After a post is published the server lists its draft key in <meta name="forum-published-drafts">
  * on the next page, and we forget the local copy.
+ *
+ * When the server refuses a draft (too long, too many drafts, saved too often, a thread since locked) it
+ * answers JSON {"error": "..."}: we show that message and keep the text in the editor and on this device;
+ * after a 429 we try again once the wait it gives in "retry_after" is over.
+ *
+ * Signing out (any form posting to <meta name="forum-sign-out-url">) first sends drafts not yet saved to
+ * the server, then forgets every draft kept in this browser, so the next person at a shared computer
+ * can't read them.
  */
 (function () {
   "use strict";
@@ -22,7 +30,10 @@
 
   var userMeta = document.querySelector('meta[name="forum-user"]');
   if (!userMeta) { return; }  // signed out: no editors, nothing to keep
-  var prefix = "movement-stories:draft:" + userMeta.content + ":";
+  var allDraftsPrefix = "movement-stories:draft:";
+  var prefix = allDraftsPrefix + userMeta.content + ":";
+  var signingOut = false;
+  var flushers = [];  // one per editor: sends its unsaved text, returns a Promise
 
   var store = (function () {
     try {
@@ -89,7 +100,7 @@
     }
 
     function saveLocal() {
-      if (!store) { return; }
+      if (!store || signingOut) { return; }
       var v = values();
       if (!v.title.trim() && !v.body.trim()) { store.removeItem(prefix + key); return; }
       v.savedAt = Date.now();
@@ -106,24 +117,42 @@
       return data;
     }
 
-    function send() {
+    // The server's refusal, in its own words (JSON {"error", "retry_after"}), or null if it sent none.
+    function refusal(response) {
+      return response.json().then(function (data) {
+        return data && data.error ? data : null;
+      }, function () { return null; });
+    }
+
+    function send(options) {
       var current = snapshot();
-      if (current === lastSent || submitting) { return; }
-      fetch(url, {
+      if (current === lastSent || (submitting && !signingOut)) { return Promise.resolve(); }
+      window.clearTimeout(timer);
+      return fetch(url, {
         method: "POST",
         body: formData(),
         credentials: "same-origin",
+        keepalive: Boolean(options && options.keepalive),
         headers: { "Accept": "application/json", "X-CSRFToken": csrf ? csrf.value : "" }
       }).then(function (response) {
-        if (!response.ok) { throw new Error("HTTP " + response.status); }
-        return response.json();
-      }).then(function () {
-        lastSent = current;
-        say("Draft saved at " + clock() + ".");
+        if (response.ok) {
+          lastSent = current;
+          say("Draft saved at " + clock() + ".");
+          return;
+        }
+        return refusal(response).then(function (refused) {
+          if (!refused) { throw new Error("HTTP " + response.status); }
+          // Refused: the text stays in the editor and on this device; say why, in the server's words.
+          say(refused.error);
+          if (response.status === 429 && refused.retry_after && !signingOut) {
+            timer = window.setTimeout(send, (Number(refused.retry_after) + 1) * 1000);
+          }
+        });
       }).catch(function () {
         say("Couldn't reach the forum just now. Your draft is kept on this device and will be saved when you're back online.");
       });
     }
+    flushers.push(function () { return send({ keepalive: true }); });
 
     function schedule() {
       saveLocal();
@@ -153,11 +182,43 @@
     });
     window.addEventListener("online", function () { if (snapshot() !== lastSent) { send(); } });
     window.addEventListener("pagehide", function () {
-      if (submitting || snapshot() === lastSent || !navigator.sendBeacon) { return; }
+      if (submitting || signingOut || snapshot() === lastSent || !navigator.sendBeacon) { return; }
       saveLocal();
       navigator.sendBeacon(url, formData());
     });
   }
 
   document.querySelectorAll("form[data-draft-key]").forEach(setup);
+
+  // --- signing out: forget this browser's drafts (a shared computer) -----------------------------------
+
+  function forgetAllDrafts() {
+    if (!store) { return; }
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      var key = store.key(i);
+      if (key && key.indexOf(allDraftsPrefix) === 0) { keys.push(key); }
+    }
+    keys.forEach(function (key) { store.removeItem(key); });
+  }
+
+  var signOutMeta = document.querySelector('meta[name="forum-sign-out-url"]');
+  if (signOutMeta) {
+    var signOutPath = new URL(signOutMeta.content, window.location.href).pathname;
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (signingOut || !(form instanceof HTMLFormElement)) { return; }
+      if (new URL(form.getAttribute("action") || "", window.location.href).pathname !== signOutPath) { return; }
+      // Save what hasn't reached the server yet (while still signed in), then forget the local copies and
+      // sign out. Give up waiting after a few seconds: signing out must not hang on a slow connection.
+      event.preventDefault();
+      signingOut = true;
+      var flushed = Promise.all(flushers.map(function (flush) { return flush(); }));
+      var patience = new Promise(function (resolve) { window.setTimeout(resolve, 3000); });
+      Promise.race([flushed, patience]).then(function () {
+        forgetAllDrafts();
+        HTMLFormElement.prototype.submit.call(form);
+      });
+    });
+  }
 })();
