@@ -68,6 +68,30 @@ def thread_moved_event(
     )
 
 
+def thread_hidden_event(*, thread: Thread, moderator: User, reason: str) -> ModerationEvent:
+    return _create(
+        kind=Kind.THREAD_HIDDEN, actor=moderator, reason=reason, thread=thread, data={"title": thread.title}
+    )
+
+
+def thread_restored_event(*, thread: Thread, moderator: User, reason: str) -> ModerationEvent:
+    return _create(
+        kind=Kind.THREAD_RESTORED, actor=moderator, reason=reason, thread=thread, data={"title": thread.title}
+    )
+
+
+def thread_title_changed_event(
+    *, thread: Thread, moderator: User, reason: str, from_title: str, to_title: str
+) -> ModerationEvent:
+    return _create(
+        kind=Kind.THREAD_TITLE_CHANGED,
+        actor=moderator,
+        reason=reason,
+        thread=thread,
+        data={"from": from_title, "to": to_title},
+    )
+
+
 def member_suspended_event(*, member: User, moderator: User, reason: str, until: datetime) -> ModerationEvent:
     return _create(
         kind=Kind.MEMBER_SUSPENDED,

@@ -128,6 +128,27 @@ class HideForm(AccessibleFormMixin, forms.Form):
     )
 
 
+class ThreadHideForm(AccessibleFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Reason (kept in the audit log; only moderators see hidden threads)",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Give a reason for the audit log."},
+    )
+
+
+class ThreadTitleForm(AccessibleFormMixin, forms.Form):
+    title = ThreadForm.base_fields["title"]
+    reason = forms.CharField(
+        label="Reason, for the audit log (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    clean_title = ThreadForm.clean_title
+
+
 class ReasonForm(AccessibleFormMixin, forms.Form):
     reason = forms.CharField(
         label="Reason, for the audit log (optional)",

@@ -32,6 +32,14 @@ class Thread(models.Model):
     # The seed corpus file this thread came from (its stem), so `seed_forum` can run twice; "" otherwise.
     seed_key = models.CharField(max_length=120, blank=True, default="")
 
+    # A thread hidden by the moderators is gone for everyone else (404), its posts with it.
+    is_hidden = models.BooleanField(default=False)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    hide_reason = models.CharField(max_length=500, blank=True)
+
     class Meta:
         ordering = ["-last_posted_at", "-id"]
         indexes = [models.Index(fields=["category", "-last_posted_at"])]
@@ -43,6 +51,8 @@ class Thread(models.Model):
         permissions = [
             ("lock_thread", "Can lock and unlock threads"),
             ("move_thread", "Can move threads to another category"),
+            ("hide_thread", "Can hide and restore whole threads, and see hidden threads"),
+            ("edit_thread_title", "Can change the title of any thread"),
         ]
 
     def __str__(self):
@@ -181,6 +191,9 @@ class ModerationEvent(models.Model):
         THREAD_LOCKED = "thread_locked", "Thread locked"
         THREAD_UNLOCKED = "thread_unlocked", "Thread unlocked"
         THREAD_MOVED = "thread_moved", "Thread moved"
+        THREAD_HIDDEN = "thread_hidden", "Thread hidden"
+        THREAD_RESTORED = "thread_restored", "Thread restored"
+        THREAD_TITLE_CHANGED = "thread_title_changed", "Thread title changed"
         MEMBER_SUSPENDED = "member_suspended", "Member suspended"
         MEMBER_UNSUSPENDED = "member_unsuspended", "Suspension lifted"
         FLAG_DISMISSED = "flag_dismissed", "Flag dismissed"

@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
 from forum import permissions, selectors, services
-from forum.forms import HideForm, MoveForm, ReasonForm, SuspendForm
+from forum.forms import HideForm, MoveForm, ReasonForm, SuspendForm, ThreadHideForm, ThreadTitleForm
 from forum.markdown import render_markdown, render_plain_excerpt
 from forum.permissions import user_is_suspended
 
@@ -161,6 +161,59 @@ def thread_move(request: HttpRequest, thread_id: int) -> HttpResponse:
         request,
         "forum/mod/thread_action.html",
         {"form": form, "thread": thread, "heading": "Move this thread", "submit_label": "Move thread"},
+    )
+
+
+@moderation_view("GET", "POST")
+def thread_hide(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = selectors.thread_get(thread_id=thread_id)
+    permissions.check_can_hide_thread(request.user, thread)
+    form = ThreadHideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.thread_hide(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "The thread is hidden. Only moderators can see it now.")
+        return redirect(thread)
+    return render(
+        request,
+        "forum/mod/thread_action.html",
+        {"form": form, "thread": thread, "heading": "Hide this thread", "submit_label": "Hide thread"},
+    )
+
+
+@moderation_view("GET", "POST")
+def thread_restore(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = selectors.thread_get(thread_id=thread_id)
+    permissions.check_can_hide_thread(request.user, thread)
+    form = ReasonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.thread_restore(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, "The thread is visible to everyone again.")
+        return redirect(thread)
+    return render(
+        request,
+        "forum/mod/thread_action.html",
+        {"form": form, "thread": thread, "heading": "Restore this thread", "submit_label": "Restore thread"},
+    )
+
+
+@moderation_view("GET", "POST")
+def thread_title_edit(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = selectors.thread_get(thread_id=thread_id)
+    permissions.check_can_edit_thread_title(request.user, thread)
+    form = ThreadTitleForm(request.POST or None, initial={"title": thread.title})
+    if request.method == "POST" and form.is_valid():
+        services.thread_title_edit(
+            thread=thread,
+            moderator=request.user,
+            title=form.cleaned_data["title"],
+            reason=form.cleaned_data["reason"],
+        )
+        messages.success(request, "The thread's title is changed.")
+        return redirect(thread)
+    return render(
+        request,
+        "forum/mod/thread_action.html",
+        {"form": form, "thread": thread, "heading": "Edit the thread's title", "submit_label": "Save title"},
     )
 
 

@@ -12,6 +12,7 @@ Rules of thumb:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -31,6 +32,8 @@ PERM_HIDE_POST = "forum.hide_post"
 PERM_VIEW_POST_HISTORY = "forum.view_post_history"
 PERM_LOCK_THREAD = "forum.lock_thread"
 PERM_MOVE_THREAD = "forum.move_thread"
+PERM_HIDE_THREAD = "forum.hide_thread"
+PERM_EDIT_THREAD_TITLE = "forum.edit_thread_title"
 PERM_REVIEW_FLAGS = "forum.review_flags"
 PERM_VIEW_AUDIT_LOG = "forum.view_audit_log"
 PERM_SUSPEND_MEMBER = "forum.suspend_member"
@@ -39,6 +42,8 @@ MODERATOR_PERMISSIONS = [
     PERM_VIEW_POST_HISTORY,
     PERM_LOCK_THREAD,
     PERM_MOVE_THREAD,
+    PERM_HIDE_THREAD,
+    PERM_EDIT_THREAD_TITLE,
     PERM_REVIEW_FLAGS,
     PERM_VIEW_AUDIT_LOG,
     PERM_SUSPEND_MEMBER,
@@ -101,8 +106,8 @@ def readable_posts_q(user: AnyUser) -> Q:
     if user_is_moderator(user):
         return Q(is_deleted=False)
     if user.is_authenticated:
-        return Q(is_deleted=False) & (Q(is_hidden=False) | Q(author=user))
-    return Q(is_deleted=False, is_hidden=False)
+        return Q(is_deleted=False, thread__is_hidden=False) & (Q(is_hidden=False) | Q(author=user))
+    return Q(is_deleted=False, is_hidden=False, thread__is_hidden=False)
 
 
 def filter_visible_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
@@ -124,16 +129,67 @@ def filter_thread_top_level_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet
 
 
 def filter_visible_threads(user: AnyUser, qs: QuerySet[Thread]) -> QuerySet[Thread]:
-    """Threads are public; moderation acts on posts (a hidden opening post shows as a placeholder)."""
-    return qs
+    """Threads are public unless the moderators hid the whole thread (then only moderators see it).
+
+    A thread whose opening post is hidden or deleted stays listed, because other members' replies in it
+    are still readable; its title is replaced for those who can't read the opening post (see
+    can_read_thread_title).
+    """
+    if user_is_moderator(user):
+        return qs
+    return qs.filter(is_hidden=False)
+
+
+# --- thread titles ------------------------------------------------------------------------------------
+
+# What is shown instead of a title whose opening post the reader may not see.
+TITLE_PLACEHOLDER_HIDDEN = "Thread title hidden by moderators"
+# The same words account deletion writes into the titles of threads it empties (accounts.services).
+TITLE_PLACEHOLDER_DELETED = "(removed)"
+
+
+@dataclass(frozen=True)
+class OpeningPostState:
+    """What decides who may read a thread's title: the state of its opening post."""
+
+    is_hidden: bool
+    is_deleted: bool
+    author_id: int | None
+
+
+def thread_title_is_public(thread: Thread, opening: OpeningPostState) -> bool:
+    """The title belongs to the opening post: it is public while that post is, and the thread is."""
+    return not (thread.is_hidden or opening.is_hidden or opening.is_deleted)
+
+
+def can_read_thread_title(user: AnyUser, thread: Thread, opening: OpeningPostState) -> bool:
+    """Moderators always; others when they may read the opening post (its author still sees it while it is
+    hidden, as with the post itself)."""
+    if user_is_moderator(user):
+        return True
+    if thread.is_hidden or opening.is_deleted:
+        return False
+    if opening.is_hidden:
+        return bool(user.is_authenticated and opening.author_id == user.pk)
+    return True
+
+
+def thread_title_placeholder(opening: OpeningPostState) -> str:
+    return TITLE_PLACEHOLDER_DELETED if opening.is_deleted else TITLE_PLACEHOLDER_HIDDEN
 
 
 # --- reading ------------------------------------------------------------------------------------------
 
 
+def check_can_view_thread(user: AnyUser, thread: Thread) -> None:
+    if thread.is_hidden and not user_is_moderator(user):
+        raise Http404("No such thread.")
+
+
 def check_can_view_post(user: AnyUser, post: Post) -> None:
     if post.is_deleted:
         raise Http404("No such post.")
+    check_can_view_thread(user, post.thread)
     if post.is_hidden and not (user_is_moderator(user) or _is_author(user, post)):
         raise Http404("No such post.")
 
@@ -156,6 +212,7 @@ def check_can_create_thread(user: AnyUser, category: Category) -> None:
 
 
 def check_can_reply(user: AnyUser, thread: Thread) -> None:
+    check_can_view_thread(user, thread)
     check_can_post(user)
     if thread.is_locked and not user_is_moderator(user):
         raise PostingBlocked("This thread is locked by the moderators, so it can't take new replies.")
@@ -258,6 +315,14 @@ def check_can_lock_thread(user: AnyUser, thread: Thread) -> None:
 
 def check_can_move_thread(user: AnyUser, thread: Thread) -> None:
     _require(user, PERM_MOVE_THREAD)
+
+
+def check_can_hide_thread(user: AnyUser, thread: Thread) -> None:
+    _require(user, PERM_HIDE_THREAD)
+
+
+def check_can_edit_thread_title(user: AnyUser, thread: Thread) -> None:
+    _require(user, PERM_EDIT_THREAD_TITLE)
 
 
 def check_can_view_audit_log(user: AnyUser) -> None:

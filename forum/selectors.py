@@ -44,6 +44,57 @@ PLACEHOLDER_DELETED = "This post was deleted by its author."
 PLACEHOLDER_HIDDEN = "This post was hidden by a moderator."
 
 
+# --- thread titles ------------------------------------------------------------------------------------
+
+
+def _opening_post_annotations(thread_ref: str) -> dict[str, Subquery]:
+    """The opening post's state, as annotations on a Thread (thread_ref "pk") or Post ("thread") queryset,
+    so a list can decide who may read each title without a query per row."""
+    opening = Post.objects.filter(thread=OuterRef(thread_ref)).order_by("created_at", "id")
+    return {
+        "opening_is_hidden": Subquery(opening.values("is_hidden")[:1]),
+        "opening_is_deleted": Subquery(opening.values("is_deleted")[:1]),
+        "opening_author_id": Subquery(opening.values("author_id")[:1]),
+    }
+
+
+def _copy_opening_state(source, thread: Thread) -> None:
+    for name in ("opening_is_hidden", "opening_is_deleted", "opening_author_id"):
+        setattr(thread, name, getattr(source, name))
+
+
+def thread_opening_state(*, thread: Thread) -> permissions.OpeningPostState:
+    """From the annotations when the thread was fetched with them, else one query (remembered)."""
+    if not hasattr(thread, "opening_is_hidden"):
+        opening = (
+            Post.objects.filter(thread=thread)
+            .order_by("created_at", "id")
+            .values("is_hidden", "is_deleted", "author_id")
+            .first()
+        ) or {"is_hidden": False, "is_deleted": False, "author_id": None}
+        thread.opening_is_hidden = opening["is_hidden"]
+        thread.opening_is_deleted = opening["is_deleted"]
+        thread.opening_author_id = opening["author_id"]
+    return permissions.OpeningPostState(
+        is_hidden=bool(thread.opening_is_hidden),
+        is_deleted=bool(thread.opening_is_deleted),
+        author_id=thread.opening_author_id,
+    )
+
+
+def thread_title_for(*, thread: Thread, user: AnyUser) -> str:
+    """The title `user` sees: the real one, or a placeholder while the opening post is hidden or deleted."""
+    opening = thread_opening_state(thread=thread)
+    if permissions.can_read_thread_title(user, thread, opening):
+        return thread.title
+    return permissions.thread_title_placeholder(opening)
+
+
+def thread_title_is_public(*, thread: Thread) -> bool:
+    """False when the public sees a placeholder (or nothing): moderators see the title marked hidden."""
+    return permissions.thread_title_is_public(thread, thread_opening_state(thread=thread))
+
+
 # --- index and category pages -------------------------------------------------------------------------
 
 
@@ -58,15 +109,21 @@ def _with_listing_stats(qs: QuerySet[Thread]) -> QuerySet[Thread]:
     )
     return (
         qs.select_related("category")
-        .annotate(post_count=_public_post_count(), starter_name=Subquery(opening_author[:1]))
+        .annotate(
+            post_count=_public_post_count(),
+            starter_name=Subquery(opening_author[:1]),
+            **_opening_post_annotations("pk"),
+        )
         .order_by("-last_posted_at", "-id")
     )
 
 
 def category_list_with_activity() -> QuerySet[Category]:
     """Categories with how many threads they hold and when anything was last posted in them."""
+    public = Q(threads__is_hidden=False)
     return Category.objects.annotate(
-        thread_count=Count("threads"), last_activity=Max("threads__last_posted_at")
+        thread_count=Count("threads", filter=public),
+        last_activity=Max("threads__last_posted_at", filter=public),
     ).order_by("position", "name")
 
 
@@ -114,7 +171,9 @@ class ThreadPage:
 
 
 def thread_get(*, thread_id: int) -> Thread:
-    return get_object_or_404(Thread.objects.select_related("category"), pk=thread_id)
+    """The thread, with its opening post's state (for its title). Callers check check_can_view_thread."""
+    qs = Thread.objects.select_related("category").annotate(**_opening_post_annotations("pk"))
+    return get_object_or_404(qs, pk=thread_id)
 
 
 def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
@@ -335,7 +394,12 @@ class SearchHit:
 def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | None) -> Page:
     """Posts `user` may read that match `query`, best first; the page's object_list holds SearchHits."""
     query = search_clean_query(query)
-    qs = permissions.filter_visible_posts(user, Post.objects.select_related("thread", "thread__category"))
+    qs = permissions.filter_visible_posts(
+        user,
+        Post.objects.select_related("thread", "thread__category").annotate(
+            **_opening_post_annotations("thread")
+        ),
+    )
     if not query:
         qs = qs.none()
     elif connection.vendor == "postgresql":
@@ -343,7 +407,9 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
     else:
         qs = _search_simple(qs, query)
     page = Paginator(qs, 20).get_page(page_number)
-    page.object_list = [
-        SearchHit(post=post, excerpt=render_plain_excerpt(post.body)) for post in page.object_list
-    ]
+    hits = []
+    for post in page.object_list:
+        _copy_opening_state(post, post.thread)
+        hits.append(SearchHit(post=post, excerpt=render_plain_excerpt(post.body)))
+    page.object_list = hits
     return page

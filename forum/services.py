@@ -226,6 +226,47 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
 
 
 @transaction.atomic
+def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
+    """Hide a whole thread, its posts with it, from everyone but the moderators (who see it marked)."""
+    thread.is_hidden = True
+    thread.hidden_at = timezone.now()
+    thread.hidden_by = moderator
+    thread.hide_reason = reason.strip()
+    thread.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
+    events.thread_hidden_event(thread=thread, moderator=moderator, reason=thread.hide_reason)
+    return thread
+
+
+@transaction.atomic
+def thread_restore(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
+    """Show a hidden thread again. The reason it was hidden stays in the audit log."""
+    thread.is_hidden = False
+    thread.hidden_at = None
+    thread.hidden_by = None
+    thread.hide_reason = ""
+    thread.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
+    events.thread_restored_event(thread=thread, moderator=moderator, reason=reason.strip())
+    return thread
+
+
+@transaction.atomic
+def thread_title_edit(*, thread: Thread, moderator: User, title: str, reason: str = "") -> Thread:
+    """A moderator changes a thread's title; the old and new titles go in the audit log."""
+    title = normalise_title(title)
+    from_title = thread.title
+    if title == from_title:
+        return thread
+    thread.title = title
+    thread.save(update_fields=["title"])
+    events.thread_title_changed_event(
+        thread=thread, moderator=moderator, reason=reason.strip(), from_title=from_title, to_title=title
+    )
+    return thread
+
+
+@transaction.atomic
 def member_suspend(*, member: User, moderator: User, until: datetime, reason: str) -> User:
     """Until `until` the member can read but not post, reply, edit, react or flag. They see `reason`."""
     member.suspended_until = until

@@ -76,3 +76,23 @@ class MemberTextField(forms.CharField):
     def to_python(self, value):
         value = super().to_python(value)
         return normalise_member_text(value, multiline=self.multiline) if value else value
+
+
+# The fields of the forum's writing forms worth handing back when a post can't be accepted (a stale CSRF
+# token, a session that ran out): never anything else a form carries, such as a password.
+TYPED_TEXT_FIELDS = [
+    ("title", "Your title"),
+    ("body", "Your post"),
+    ("note", "Your note to the moderators"),
+    ("reason", "Your reason"),
+]
+
+
+def typed_text_from(data) -> list[dict[str, str]]:
+    """What the member typed into a POSTed writing form, to show back (escaped) so they can copy it."""
+    typed = []
+    for name, label in TYPED_TEXT_FIELDS:
+        value = data.get(name, "") if data is not None else ""
+        if isinstance(value, str) and value.strip():
+            typed.append({"name": name, "label": label, "value": value})
+    return typed

@@ -30,6 +30,9 @@ urlpatterns = [
     path("mod/t/<int:thread_id>/lock/", moderation_views.thread_lock, name="mod_thread_lock"),
     path("mod/t/<int:thread_id>/unlock/", moderation_views.thread_unlock, name="mod_thread_unlock"),
     path("mod/t/<int:thread_id>/move/", moderation_views.thread_move, name="mod_thread_move"),
+    path("mod/t/<int:thread_id>/hide/", moderation_views.thread_hide, name="mod_thread_hide"),
+    path("mod/t/<int:thread_id>/restore/", moderation_views.thread_restore, name="mod_thread_restore"),
+    path("mod/t/<int:thread_id>/title/", moderation_views.thread_title_edit, name="mod_thread_title"),
     path("mod/members/<str:username>/suspend/", moderation_views.member_suspend, name="mod_member_suspend"),
     path(
         "mod/members/<str:username>/unsuspend/",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,8 +30,29 @@ from forum.models import Category, Post
 from forum.permissions import PostingBlocked
 from forum.rate_limit import DraftSavesTooFast, FlaggingLimited, PostingTooFast
 from forum.templatetags.forum_tags import PUBLISHED_DRAFTS_SESSION_KEY  # noqa: E402
+from forum.text_input import typed_text_from
 
 # --- helpers ------------------------------------------------------------------------------------------
+
+
+def login_required_keeping_text(view):
+    """login_required for the writing forms, except that a POST from someone signed out (their session ran
+    out while they wrote) is answered with a page holding their text to copy and a sign-in link, instead of
+    a redirect to the sign-in page that would drop what they typed."""
+    guarded = login_required(view)
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return render(
+                request,
+                "forum/signed_out_text.html",
+                {"typed": typed_text_from(request.POST), "next": request.path},
+                status=403,
+            )
+        return guarded(request, *args, **kwargs)
+
+    return wrapped
 
 
 def _blocked_message(check, *args) -> str:
@@ -120,6 +143,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.thread_get(thread_id=thread_id)
+    permissions.check_can_view_thread(request.user, thread)
     thread_page = selectors.thread_page_get(
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
@@ -129,6 +153,8 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
         "items": thread_page.items,
         "can_lock": permissions.allowed(permissions.check_can_lock_thread, request.user, thread),
         "can_move": permissions.allowed(permissions.check_can_move_thread, request.user, thread),
+        "can_hide_thread": permissions.allowed(permissions.check_can_hide_thread, request.user, thread),
+        "can_edit_title": permissions.allowed(permissions.check_can_edit_thread_title, request.user, thread),
         "can_reply": permissions.allowed(permissions.check_can_reply, request.user, thread),
     }
     if request.user.is_authenticated:
@@ -164,7 +190,7 @@ def search(request: HttpRequest) -> HttpResponse:
 # --- writing ------------------------------------------------------------------------------------------
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
@@ -251,16 +277,17 @@ def _reply(
     )
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def thread_reply(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.thread_get(thread_id=thread_id)
+    permissions.check_can_view_thread(request.user, thread)
     draft_key = reply_draft_key(thread)
     initial, draft = _draft_initial(request, draft_key)
     return _reply(request, thread=thread, parent=None, draft_key=draft_key, initial=initial, draft=draft)
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def post_reply(request: HttpRequest, post_id: int) -> HttpResponse:
     parent = selectors.post_get(post_id=post_id)
@@ -293,7 +320,7 @@ def post_quote(request: HttpRequest, post_id: int) -> HttpResponse:
     )
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def post_edit(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get(post_id=post_id)
@@ -364,7 +391,7 @@ def post_react(request: HttpRequest, post_id: int) -> HttpResponse:
     return redirect(selectors.post_url(post=post, user=request.user))
 
 
-@login_required
+@login_required_keeping_text
 @require_http_methods(["GET", "POST"])
 def post_flag(request: HttpRequest, post_id: int) -> HttpResponse:
     post = selectors.post_get(post_id=post_id)

@@ -100,6 +100,8 @@ def test_the_review_queue_lists_uncertain_tags_and_failures_and_agreement_with_a
     settings.ANALYSIS_REVIEW_CONFIDENCE = 0.6
     sure, unsure, labelled_agree, labelled_disagree, failed = (post_factory(body=HELPED) for _ in range(5))
     services.post_tags_compute(post_ids=[p.pk for p in (sure, unsure, labelled_agree, labelled_disagree)])
+    # the queue's rule, not the tagger's reading of this one text, is under test
+    PostTag.objects.filter(post=sure).update(confidence=0.95)
     PostTag.objects.filter(post=unsure).update(confidence=0.41)
     services.post_tag_label_by_author(post=labelled_agree, author=labelled_agree.author, outcome="helped")
     services.post_tag_label_by_author(

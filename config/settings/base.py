@@ -101,12 +101,20 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, kept explicit so a reader sees them.
+    # allauth's defaults, kept explicit so a reader sees them. login_failed's "key" is the account *and*
+    # the client's address (accounts.adapter), so nobody can lock another member out from their own address.
     "login_failed": "10/m/ip,5/5m/key",
     "signup": "20/m/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
 }
+# The client's address, which the per-IP limits above count by. Behind reverse proxies gunicorn sees only
+# the nearest proxy's address, and one attacker would lock everyone out; TRUSTED_PROXY_COUNT is how many
+# proxies we run in front of gunicorn (1 behind nginx or Caddy): the client is that many entries from the
+# right of X-Forwarded-For, whose other entries anyone can forge. 0 (no proxy) ignores the header.
+# TRUSTED_CLIENT_IP_HEADER instead names a header our proxy always sets (X-Real-IP, CF-Connecting-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = env("TRUSTED_CLIENT_IP_HEADER", default="") or None
 
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", default="localhost")
@@ -201,22 +209,26 @@ FORUM_OPEN_FLAGS_PER_MEMBER = env.int("FORUM_OPEN_FLAGS_PER_MEMBER", default=10)
 FORUM_POSTS_PER_PAGE = 20
 FORUM_THREADS_PER_PAGE = 25
 
-# Celery: Redis when REDIS_URL is set, otherwise kombu's filesystem transport under var/,
-# which needs no server (make run).
+# Celery: Redis when REDIS_URL is set, otherwise a filesystem transport under var/, which needs no server
+# (make run): kombu's, with messages written whole before they appear (config/broker_fs.py).
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
+    CELERY_BROKER_TRANSPORT = "config.broker_fs:Transport"
     _queue_dir = VAR_DIR / "broker" / "queue"
     _processed_dir = VAR_DIR / "broker" / "processed"
     # Fanout exchanges (worker control, queue declarations); kombu's default is ./control in the cwd.
     _control_dir = VAR_DIR / "broker" / "control"
+    # Files that can't be read as messages are moved here, with a warning, instead of stopping the worker.
+    _bad_dir = VAR_DIR / "broker" / "bad"
     # The transport expects its folders to exist; web, worker and beat all read these settings.
-    for _folder in (_queue_dir, _processed_dir, _control_dir):
+    for _folder in (_queue_dir, _processed_dir, _control_dir, _bad_dir):
         _folder.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "control_folder": str(_control_dir),
         "processed_folder": str(_processed_dir),
+        "bad_folder": str(_bad_dir),
         # kombu looks for new files once a second by default: each batch would wait up to a second.
         "polling_interval": 0.1,
         "store_processed": False,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from forum import permissions
+from forum import permissions, selectors
 
 register = template.Library()
 
@@ -36,3 +36,28 @@ def published_draft_keys(context) -> str:
     if session is None or PUBLISHED_DRAFTS_SESSION_KEY not in session:
         return ""
     return " ".join(session.pop(PUBLISHED_DRAFTS_SESSION_KEY))
+
+
+@register.filter
+def thread_title(thread, user) -> str:
+    """{{ thread|thread_title:user }}: the title this reader may see (a placeholder while the opening post is
+    hidden or deleted). Use it wherever a thread title is shown; never {{ thread.title }} on public pages."""
+    return selectors.thread_title_for(thread=thread, user=user)
+
+
+@register.filter
+def thread_title_hidden(thread) -> bool:
+    """True when the public doesn't see this title: moderators (and the author) see it with a marker."""
+    return not selectors.thread_title_is_public(thread=thread)
+
+
+@register.filter
+def thread_title_note(thread, user) -> str:
+    """The marker shown next to a real title the public can't see ("" when there is none to show)."""
+    if not permissions.user_is_moderator(user) and not thread_title_hidden(thread):
+        return ""
+    if thread.is_hidden:
+        return "Thread hidden"
+    if thread_title_hidden(thread) and thread_title(thread, user) == thread.title:
+        return "Title hidden"
+    return ""
