@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 
 from .features import FEATURE_NAMES, feature_vector, no_change_sentences
 from .findings import Cue, Findings
+from .reader import READER_FEATURES, CueReader, read_cues, reader_features
 from .resources import OUTCOMES, SYMPTOMS, ResourceError, Resources
 
 # Rule weights: how much a cue of each context status counts towards helped / worsened.
@@ -24,6 +25,9 @@ HIST_WEIGHT = 0.7  # "it used to help": past experience is still the writer's ow
 HIST_HARM_WEIGHT = 0.3  # "my pain had been getting worse" is more often the story before the exercise
 NEGATED_HARM = 0.8  # "haven't had a flare since October" is a benefit
 SARCASTIC_BENEFIT = 0.6  # "oh yes, it *really* helped" is a harm
+# With "mixed_needs_both" in the model: mixed without a benefit and a harm of exercise in the words only when
+# the model is at least this sure ("Walking helps." is not mixed however the word counts lean).
+MIXED_MIN_CONFIDENCE = 0.8
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -33,23 +37,34 @@ def _softmax(z: np.ndarray) -> np.ndarray:
 
 
 TEXTCAT_FEATURES = tuple(f"textcat_{o}" for o in OUTCOMES)
+# The feature layouts a decision model may be trained on: the cue features, then the cue reader's scores
+# and the TextCategorizer's probabilities, each optional, in this order.
+FEATURE_LAYOUTS = {
+    (reader, textcat): FEATURE_NAMES
+    + (READER_FEATURES if reader else ())
+    + (TEXTCAT_FEATURES if textcat else ())
+    for reader in (False, True)
+    for textcat in (False, True)
+}
 
 
 class LogisticModel:
     def __init__(self, spec: dict):
         features = tuple(spec["features"])
-        self.uses_textcat = features == FEATURE_NAMES + TEXTCAT_FEATURES
-        if features != FEATURE_NAMES and not self.uses_textcat:
+        layout = next((key for key, names in FEATURE_LAYOUTS.items() if names == features), None)
+        if layout is None:
             raise ResourceError(
-                "decision_model.json was trained on other features than features.FEATURE_NAMES; "
-                "retrain with `python -m analysis.nlp.train --write`"
+                "decision_model.json was trained on other features than features.FEATURE_NAMES (+ the cue "
+                "reader's and the TextCategorizer's); retrain with `python -m analysis.nlp.train --write`"
             )
+        self.uses_reader, self.uses_textcat = layout
         self.mean = np.asarray(spec["mean"], dtype=np.float64)
         self.scale = np.asarray(spec["scale"], dtype=np.float64)
         self.coef = np.asarray(spec["coef"], dtype=np.float64)
         self.intercept = np.asarray(spec["intercept"], dtype=np.float64)
         # with no cue tied to exercise, an outcome is shown only when the model is at least this sure
         # (None: never; the post is tagged none)
+        self.mixed_needs_both = bool(spec.get("mixed_needs_both", False))
         tau = spec.get("no_evidence_min_confidence")
         self.no_evidence_min_confidence = None if tau is None else float(tau)
         # temperature scaling fitted on out-of-fold probabilities (train.fit_temperature)
@@ -117,6 +132,7 @@ class Decider:
         if method == "model" and self.model is None:
             raise ResourceError("method='model' but no resources/decision_model.json is committed")
         self.method = "model" if self.model else "rules"
+        self.reader = CueReader(resources.reader) if self.model and self.model.uses_reader else None
 
     def decide(self, doc: Doc, f: Findings) -> None:
         x, sums = feature_vector(f)
@@ -124,11 +140,21 @@ class Decider:
         if self.model is None:
             proba = rule_proba(sums)
         else:
+            if self.reader is not None:
+                x = np.concatenate([x, reader_features(read_cues(f), self.reader.scores(doc, f))])
             if self.model.uses_textcat:
                 cats = doc.cats or {}
                 x = np.concatenate([x, [cats.get(o, 0.0) for o in OUTCOMES]])
             proba = self.model.proba(x)
         k = int(proba.argmax())
+        if (
+            OUTCOMES[k] == "mixed"
+            and self.model is not None
+            and self.model.mixed_needs_both
+            and proba[k] < MIXED_MIN_CONFIDENCE
+            and not mixed_has_evidence(f)
+        ):
+            k = max((j for j, o in enumerate(OUTCOMES) if o != "mixed"), key=lambda j: proba[j])
         outcome, confidence = OUTCOMES[k], float(proba[k])
         tau = self.model.no_evidence_min_confidence if self.model is not None else None
         if (
@@ -151,6 +177,17 @@ class Decider:
             "symptoms": _symptoms(f, outcome),
             "evidence": _evidence(doc, f, outcome),
         }
+
+
+def mixed_has_evidence(f: Findings) -> bool:
+    """Do the words hold both a benefit and a harm of exercise (as the cues count for an intervention)?"""
+    no_change = no_change_sentences(f)
+    helped = worsened = False
+    for c in f.cues:
+        if c.target_kind == "exercise":
+            h, w = _counts_for(c, no_change)
+            helped, worsened = helped or h > 0, worsened or w > 0
+    return helped and worsened
 
 
 def _counts_for(c: Cue, no_change: frozenset[int] = frozenset()) -> tuple[float, float]:

@@ -20,6 +20,8 @@ MODEL_FILE = "decision_model.json"
 # A spaCy TextCategorizer (bag of words and bigrams) whose class probabilities the decision model may read
 # next to the cue features; trained by train.py, committed in resources/textcat/ (cfg + model, ~1 MB).
 TEXTCAT_DIR = "textcat"
+# The cue reader's weights (reader.py), read by the decision model when its features say so.
+READER_FILE = "cue_reader.json"
 TEXTCAT_CONFIG = {
     "model": {
         "@architectures": "spacy.TextCatBOW.v3",
@@ -193,6 +195,7 @@ class Resources:
     words: dict[str, dict[str, tuple[str, ...]]]  # words.yaml: section -> list -> words, in file order
     model: dict | None = field(default=None)  # trained decision model, if one is committed
     textcat_dir: str | None = None  # the TextCategorizer the model reads, if it reads one
+    reader: dict | None = None  # the cue reader's weights, if the model reads its scores
 
     @property
     def kinds(self) -> dict[str, str]:
@@ -399,6 +402,7 @@ def _load_model(directory: Path) -> dict | None:
             "l2",
             "epochs",
             "no_evidence_min_confidence",
+            "mixed_needs_both",
             "temperature",
         },
     )
@@ -426,6 +430,27 @@ def _load_model(directory: Path) -> dict | None:
     return model
 
 
+def _load_reader(directory: Path) -> dict:
+    path = directory / READER_FILE
+    if not path.exists():
+        raise ResourceError(f"{MODEL_FILE} reads the cue reader but {path} does not exist")
+    try:
+        reader = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise ResourceError(f"{READER_FILE}: not valid JSON: {exc}") from exc
+    _keys(reader, READER_FILE, {"weights", "bias"}, {"trained_on", "C", "cues"})
+    weights = reader["weights"]
+
+    def number(v) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    if not isinstance(weights, dict) or not all(isinstance(k, str) and number(v) for k, v in weights.items()):
+        raise ResourceError(f"{READER_FILE}: weights must map feature names to numbers")
+    if not number(reader["bias"]):
+        raise ResourceError(f"{READER_FILE}: bias must be a number")
+    return reader
+
+
 def load_resources(directory: str | Path | None = None) -> Resources:
     """Read and validate every resource file; raise ResourceError on the first problem."""
     return _load_resources_cached(str(Path(directory) if directory else RESOURCES_DIR))
@@ -441,6 +466,7 @@ def _load_resources_cached(directory: str) -> Resources:
     words = _parse_words(_load_yaml(d, "words.yaml"))
     model = _load_model(d)
     uses_textcat = bool(model) and any(name.startswith("textcat_") for name in model["features"])
+    uses_reader = bool(model) and any(name.startswith("reader_") for name in model["features"])
     return Resources(
         interventions=interventions,
         blockers=blockers,
@@ -453,4 +479,5 @@ def _load_resources_cached(directory: str) -> Resources:
         words=words,
         model=model,
         textcat_dir=str(d / TEXTCAT_DIR) if uses_textcat else None,
+        reader=_load_reader(d) if uses_reader else None,
     )

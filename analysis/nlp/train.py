@@ -10,8 +10,10 @@ Methods:
   - logreg:         a multinomial logistic regression (numpy) over the same features;
   - textcat:        spaCy's TextCategorizer (TextCatBOW.v3, unigrams + bigrams) alone on the raw text, for
                     reference;
+  - logreg+reader:  the same plus the cue reader's scores (reader.py: which cues are reports);
   - logreg+textcat: the logistic regression over the cue features plus the TextCategorizer's class
-                    probabilities (stacked: out-of-fold probabilities for the items it is fitted on).
+                    probabilities (stacked: out-of-fold probabilities for the items it is fitted on);
+  - logreg+reader+textcat: both stacked.
 
 Every setting (TextCat epochs, L2 strength, class weighting, and how sure the model must be to tag an
 outcome when no cue was tied to exercise) is scored by 5-fold cross-validation over everything fitted on:
@@ -19,17 +21,21 @@ seed stories folded by thread file, real passages by website (one site's writers
 written gold items stratified by outcome, repeated over REPEATS fold assignments; the stacked model is
 cross-validated with nested out-of-fold TextCat probabilities, so no fold's TextCat has read the posts it
 is scored on. The winner maximises CV macro-F1 on the real passages among settings that read written dev
-at DEV_FLOOR or better (ties within SELECTION_TOLERANCE: the stronger L2, then the stricter evidence
-rule); without real passages, the mean of dev and CV. Probabilities are temperature-scaled on the real
-passages' out-of-fold predictions. With --write the winner's artefacts are saved (resources/
-decision_model.json with its real-text CV figures and confusion matrix, and resources/textcat/), which
-changes TAGGER_VERSION. Deterministic: fixed seeds, fixed folds and full-batch training.
+at DEV_FLOOR or better (without real passages, the mean of dev and CV); a method that stacks more models
+must beat a simpler one by more than COMPLEXITY_TOLERANCE; ties within SELECTION_TOLERANCE go to the
+stricter evidence rules (an outcome with no cue tied to exercise; mixed with no benefit and harm in the
+words), then the better written dev, then the stronger L2. Probabilities are
+temperature-scaled on the real passages' out-of-fold predictions. With --write the winner's artefacts are
+saved (resources/decision_model.json with its real-text CV figures and confusion matrix, and
+resources/cue_reader.json and resources/textcat/ when it reads them), which changes TAGGER_VERSION.
+Deterministic: fixed seeds, fixed folds and full-batch training.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -38,13 +44,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .decision import TEXTCAT_FEATURES, outcome_from_scores, rule_scores
+from .decision import FEATURE_LAYOUTS, mixed_has_evidence, outcome_from_scores, rule_scores
 from .evaluation import Item, classification, load_split
 from .features import FEATURE_NAMES, raw_sums
 from .labelled_data import REALDEV_DIR, RealdevMissing, load_realdev
 from .metrics import calibration
 from .pipeline import build_pipeline
-from .resources import MODEL_FILE, OUTCOMES, RESOURCES_DIR, TEXTCAT_DIR
+from .reader import cue_features, read_cues
+from .resources import MODEL_FILE, OUTCOMES, READER_FILE, RESOURCES_DIR, TEXTCAT_DIR
 from .tagger import prepare_text
 from .train_models import (
     FOLDS,
@@ -53,9 +60,12 @@ from .train_models import (
     class_weights,
     decide,
     fit_logreg,
+    fit_reader,
     fit_temperature,
     macro_f1,
     proba_logreg,
+    reader_run,
+    reader_spec,
     textcat_probs,
     textcat_run,
 )
@@ -70,6 +80,9 @@ EPOCH_GRID = (4,)
 EVIDENCE_GRID = (None, 0.9, 0.8)
 REPEATS = 2  # the CV figure is the mean over two different fold assignments (one alone moves +-0.01)
 SELECTION_TOLERANCE = 0.005
+# Real-text CV moves by about 0.01 between fold assignments: a method that stacks more models (the cue reader,
+# the TextCategorizer) is chosen over a simpler one only when it is better by more than that.
+COMPLEXITY_TOLERANCE = 0.01
 # The written dev split must read at least this well for a setting to be chosen on real writing.
 DEV_FLOOR = 0.80
 
@@ -130,6 +143,8 @@ class Featurised:
     rules: list[str]  # the rules' outcome
     has_cue: np.ndarray  # a cue was tied to exercise
     gold: list[str]
+    cue_rows: list[list[tuple[dict, object]]]  # each post's read cues with their reader features
+    has_both: np.ndarray  # the words hold a benefit and a harm of exercise (decision.mixed_has_evidence)
 
     @property
     def y(self) -> np.ndarray:
@@ -142,14 +157,22 @@ class Featurised:
 
 def featurise(nlp, items: list[Item]) -> Featurised:
     """Feature matrix, the rules' outcomes, and whether any cue was tied to exercise."""
-    xs, rule_preds, has_cue = [], [], []
+    xs, rule_preds, has_cue, cue_rows, has_both = [], [], [], [], []
     for doc in nlp.pipe((prepare_text(i.text) for i in items), batch_size=64):
         f = doc._.outcome_findings
         xs.append([f.features[name] for name in FEATURE_NAMES])
         rule_preds.append(outcome_from_scores(*rule_scores(raw_sums(f))))
         has_cue.append(any(c.target_kind == "exercise" for c in f.cues))
+        cue_rows.append([(cue_features(doc, f, c), c) for c in read_cues(f)])
+        has_both.append(mixed_has_evidence(f))
     return Featurised(
-        items, np.asarray(xs, dtype=np.float64), rule_preds, np.asarray(has_cue), [i.outcome for i in items]
+        items,
+        np.asarray(xs, dtype=np.float64),
+        rule_preds,
+        np.asarray(has_cue),
+        [i.outcome for i in items],
+        cue_rows,
+        np.asarray(has_both),
     )
 
 
@@ -172,6 +195,7 @@ class Candidate:
     weighting: str = "uniform"
     epochs: int = 0
     temperature: float = 1.0
+    mixed_needs_both: bool = False
 
     @property
     def score(self) -> float:
@@ -205,19 +229,21 @@ def logreg_candidates(
     fit: Featurised,
     dev: Featurised,
     fold_sets: list[np.ndarray],
-    tcs: list[TextcatRun] | None,
+    stacks: list[list],
     method: str,
 ) -> list[Candidate]:
-    """Every (weighting, L2, evidence rule) for the plain (tcs None) or the stacked logistic regression;
-    the CV figures are means over the fold assignments in fold_sets (tcs: one TextCat run for each)."""
+    """Every (weighting, L2, evidence rule) for the logistic regression over the cue features plus the
+    stacked inputs (each a list of runs, one per fold assignment in fold_sets: ReaderRun, TextcatRun); the
+    CV figures are means over the fold assignments."""
     y = fit.y
-    x_fit = fit.x if tcs is None else np.hstack([fit.x, tcs[0].outer])
-    x_dev = dev.x if tcs is None else np.hstack([dev.x, tcs[0].dev])
+    x_fit = np.hstack([fit.x] + [runs[0].outer for runs in stacks])
+    x_dev = np.hstack([dev.x] + [runs[0].dev for runs in stacks])
+    tcs = next((runs for runs in stacks if isinstance(runs[0], TextcatRun)), None)
     out = []
     for weighting in ("uniform", "balanced"):
         for l2 in L2_GRID:
             oofs = [
-                out_of_fold_proba(fit, folds, None if tcs is None else tcs[r], l2, weighting)
+                out_of_fold_proba(fit, folds, [runs[r] for runs in stacks], l2, weighting)
                 for r, folds in enumerate(fold_sets)
             ]
             full = fit_logreg(x_fit, y, l2, class_weights(y, weighting))
@@ -229,13 +255,16 @@ def logreg_candidates(
             )
             oofs = [calibrate(o, temperature) for o in oofs]
             p_dev = calibrate(proba_logreg(full, x_dev), temperature)
-            for tau in EVIDENCE_GRID:
+            for tau, mixed_rule in itertools.product(EVIDENCE_GRID, (False, True)):
+                both, dev_both = (fit.has_both, dev.has_both) if mixed_rule else (None, None)
                 cv, cv_gold, cv_seed, cv_real = _mean_scores(
-                    [_split_scores(fit, decide(o, fit.has_cue, tau)) for o in oofs]
+                    [_split_scores(fit, decide(o, fit.has_cue, tau, both)) for o in oofs]
                 )
-                dev_f1 = macro_f1(dev.gold, decide(p_dev, dev.has_cue, tau))
+                dev_f1 = macro_f1(dev.gold, decide(p_dev, dev.has_cue, tau, dev_both))
                 rule = "strict" if tau is None else f">={tau}"
                 setting = f"{weighting}, l2={l2}, no-cue outcome {rule}"
+                if mixed_rule:
+                    setting += ", mixed needs both sides"
                 if tcs is not None:
                     setting += f", textcat {tcs[0].epochs} epochs"
                 out.append(
@@ -252,31 +281,34 @@ def logreg_candidates(
                         weighting,
                         tcs[0].epochs if tcs is not None else 0,
                         temperature,
+                        mixed_rule,
                     )
                 )
     return out
 
 
 def out_of_fold_proba(
-    fit: Featurised, folds: np.ndarray, tc: TextcatRun | None, l2: float, weighting: str
+    fit: Featurised, folds: np.ndarray, runs: list, l2: float, weighting: str
 ) -> np.ndarray:
-    """Out-of-fold probabilities of one logistic-regression setting (uncalibrated); with a TextCat run, the
-    stacker of each fold reads nested out-of-fold TextCat probabilities (tc.inner), so no TextCat model
-    has read the posts it is scored on."""
+    """Out-of-fold probabilities of one logistic-regression setting (uncalibrated); with stacked runs
+    (reader, TextCat), the stacker of each fold reads their nested out-of-fold features (run.inner), so no
+    reader or TextCat model has read the posts it is scored on."""
     y = fit.y
     oof = np.zeros((len(y), len(OUTCOMES)))
     for k in range(FOLDS):
         tr, te = folds != k, folds == k
-        x_tr = fit.x[tr] if tc is None else np.hstack([fit.x[tr], tc.inner[k][tr]])
-        x_te = fit.x[te] if tc is None else np.hstack([fit.x[te], tc.outer[te]])
+        x_tr = np.hstack([fit.x[tr]] + [run.inner[k][tr] for run in runs])
+        x_te = np.hstack([fit.x[te]] + [run.outer[te] for run in runs])
         model = fit_logreg(x_tr, y[tr], l2, class_weights(y[tr], weighting))
         oof[te] = proba_logreg(model, x_te)
     return oof
 
 
-def confidence_report(proba: np.ndarray, has_cue: np.ndarray, gold: list[str], tau: float | None) -> dict:
+def confidence_report(
+    proba: np.ndarray, has_cue: np.ndarray, gold: list[str], tau: float | None, has_both=None
+) -> dict:
     """Does confidence rank errors? (the review queue takes the least confident tags)"""
-    pred = decide(proba, has_cue, tau)
+    pred = decide(proba, has_cue, tau, has_both)
     conf = np.array(
         [p[OUTCOMES.index(o)] for p, o in zip(proba, pred, strict=True)]
     )  # like decision.Decider: an outcome overruled to none has the model's belief in none
@@ -291,13 +323,28 @@ def confidence_report(proba: np.ndarray, has_cue: np.ndarray, gold: list[str], t
     }
 
 
+def _inputs(c: Candidate) -> int:
+    """How many models are stacked under the logistic regression (reader, TextCat)."""
+    return c.method.count("+")
+
+
 def best(cands: list[Candidate]) -> Candidate:
+    # a stacked model must beat a simpler one by more than CV's own noise to be chosen
     top = max(c.score for c in cands)
-    near = [c for c in cands if c.score >= top - SELECTION_TOLERANCE]
-    # the stronger regularisation, then the stricter evidence rule, then the better score
+    fewest = min(_inputs(c) for c in cands if c.score >= top - COMPLEXITY_TOLERANCE)
+    simplest = [c for c in cands if _inputs(c) == fewest]
+    top = max(c.score for c in simplest)
+    near = [c for c in simplest if c.score >= top - SELECTION_TOLERANCE]
+    # the stricter evidence rules (the labels ask for evidence: an outcome needs a cue, mixed a benefit and a
+    # harm), then the better written dev (our own text must still read well), then the stronger L2
     return max(
         near,
-        key=lambda c: (c.l2, 2.0 if c.min_confidence is None else c.min_confidence, c.score),
+        key=lambda c: (
+            2.0 if c.min_confidence is None else c.min_confidence,
+            c.mixed_needs_both,
+            round(c.dev_f1, 3),
+            c.l2,
+        ),
     )
 
 
@@ -325,7 +372,11 @@ def evaluate_all(realdev_dir: Path | None = REALDEV_DIR, epoch_grid=EPOCH_GRID, 
 
     dev_f1 = macro_f1(dev.gold, dev.rules)
     cands.append(Candidate("rules", "decision.rule_scores", dev_f1, *_split_scores(fit, fit.rules)))
-    cands += logreg_candidates(fit, dev, fold_sets, None, "logreg")
+    rrs = [reader_run(fit.cue_rows, fit.gold, f, dev.cue_rows) for f in fold_sets]
+    cands += logreg_candidates(fit, dev, fold_sets, [], "logreg")
+    cands += logreg_candidates(fit, dev, fold_sets, [rrs], "logreg+reader")
+    if verbose:
+        print("  reader done", flush=True)
     runs = {}
     for epochs in epoch_grid:
         dev_probs = textcat_probs(items, [i.text for i in dev_items], epochs)
@@ -333,21 +384,30 @@ def evaluate_all(realdev_dir: Path | None = REALDEV_DIR, epoch_grid=EPOCH_GRID, 
         scores = _mean_scores([_split_scores(fit, [OUTCOMES[k] for k in tc.outer.argmax(1)]) for tc in tcs])
         dev_f1 = macro_f1(dev.gold, [OUTCOMES[k] for k in dev_probs.argmax(1)])
         cands.append(Candidate("textcat", f"TextCatBOW {epochs} epochs", dev_f1, *scores, epochs=epochs))
-        cands += logreg_candidates(fit, dev, fold_sets, tcs, "logreg+textcat")
+        cands += logreg_candidates(fit, dev, fold_sets, [tcs], "logreg+textcat")
+        cands += logreg_candidates(fit, dev, fold_sets, [rrs, tcs], "logreg+reader+textcat")
         if verbose:
             print(f"  textcat {epochs} epochs done", flush=True)
-    context = {"items": items, "fold_sets": fold_sets, "fit": fit, "dev": dev, "runs": runs, "train": train}
+    context = {
+        "items": items,
+        "fold_sets": fold_sets,
+        "fit": fit,
+        "dev": dev,
+        "runs": runs,
+        "reader_runs": rrs,
+        "train": train,
+    }
     return cands, context
 
 
-def real_text_report(proba: np.ndarray, fit: Featurised, tau: float | None) -> dict | None:
+def real_text_report(proba: np.ndarray, fit: Featurised, tau: float | None, mixed_rule: bool) -> dict | None:
     """Out-of-fold figures on the real passages: macro-F1, calibration, and the confusion matrix (rows:
     what the annotators read, columns: what the tagger read), kept with the model for the model card and
     for correcting the dashboards' figures."""
     real = fit.real
     if not real.any():
         return None
-    pred = decide(proba[real], fit.has_cue[real], tau)
+    pred = decide(proba[real], fit.has_cue[real], tau, fit.has_both[real] if mixed_rule else None)
     gold = [g for g, r in zip(fit.gold, real, strict=True) if r]
     conf = [p[OUTCOMES.index(o)] for p, o in zip(proba[real], pred, strict=True)]
     per_class, macro, accuracy, confusion = classification(gold, pred)
@@ -393,7 +453,7 @@ def main(argv=None) -> None:
     )
     print(f"{'method':<16} {'dev':>6} {'CV':>6} {'CV-real':>8} {'CV-gold':>8} {'CV-seed':>8}  setting")
     shown = cands if args.all else []
-    for method in ("rules", "logreg", "textcat", "logreg+textcat"):
+    for method in ("rules", "logreg", "logreg+reader", "textcat", "logreg+textcat", "logreg+reader+textcat"):
         group = [c for c in cands if c.method == method]
         for c in [c for c in shown if c.method == method] or [best(group)]:
             real = "-" if c.cv_real_f1 is None else f"{c.cv_real_f1:.3f}"
@@ -421,25 +481,35 @@ def main(argv=None) -> None:
         print(f"removed {model_path.name}: the rules decide")
         return
     y = fit.y
-    runs = ctx["runs"].get(winner.epochs) if winner.method == "logreg+textcat" else None
-    oof = calibrate(
-        out_of_fold_proba(fit, ctx["fold_sets"][0], runs[0] if runs else None, winner.l2, winner.weighting),
-        winner.temperature,
+    uses_reader, uses_textcat = "reader" in winner.method, "textcat" in winner.method
+    stacked = ([ctx["reader_runs"][0]] if uses_reader else []) + (
+        [ctx["runs"][winner.epochs][0]] if uses_textcat else []
     )
-    cv_confidence = confidence_report(oof, fit.has_cue, fit.gold, winner.min_confidence)
-    cv_real = real_text_report(oof, fit, winner.min_confidence)
+    oof = calibrate(
+        out_of_fold_proba(fit, ctx["fold_sets"][0], stacked, winner.l2, winner.weighting), winner.temperature
+    )
+    both = fit.has_both if winner.mixed_needs_both else None
+    cv_confidence = confidence_report(oof, fit.has_cue, fit.gold, winner.min_confidence, both)
+    cv_real = real_text_report(oof, fit, winner.min_confidence, winner.mixed_needs_both)
     print(f"  confidence in CV: {cv_confidence}")
     print(f"  real writing in CV: {cv_real}")
-    if winner.method == "logreg+textcat":
-        x = np.hstack([fit.x, runs[0].outer])
+    reader_path = resources / READER_FILE
+    if uses_reader:
+        fitted = fit_reader(fit.cue_rows, fit.gold)
+        spec = reader_spec(fitted, sum(len(post) for post in fit.cue_rows))
+        spec["trained_on"] = f"every read cue of the {len(items)} items the decision model is fitted on"
+        reader_path.write_text(json.dumps(spec, indent=0, sort_keys=True) + "\n", encoding="utf-8")
+    else:
+        reader_path.unlink(missing_ok=True)
+    if uses_textcat:
         textcat_probs(items, [], winner.epochs, save_to=textcat_path)
     else:
-        x = fit.x
         shutil.rmtree(textcat_path, ignore_errors=True)
+    x = np.hstack([fit.x] + [run.outer for run in stacked])
     model = fit_logreg(x, y, winner.l2, class_weights(y, winner.weighting))
-    if winner.method == "logreg+textcat":
-        model["features"] = list(FEATURE_NAMES + TEXTCAT_FEATURES)
+    model["features"] = list(FEATURE_LAYOUTS[(uses_reader, uses_textcat)])
     model["no_evidence_min_confidence"] = winner.min_confidence
+    model["mixed_needs_both"] = winner.mixed_needs_both
     model["temperature"] = round(winner.temperature, 4)
     model["trained_on"] = (
         f"{len(items)} items: {n_written} written train, {n_seed} seed stories, {n_real} real passages "
@@ -457,7 +527,8 @@ def main(argv=None) -> None:
         for k, v in model.items()
     }
     model_path.write_text(json.dumps(rounded, indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {model_path}" + (f" and {textcat_path}/" if winner.method == "logreg+textcat" else ""))
+    written = [model_path] + ([reader_path] if uses_reader else []) + ([textcat_path] if uses_textcat else [])
+    print("wrote " + ", ".join(str(p) for p in written))
 
 
 if __name__ == "__main__":

@@ -284,12 +284,8 @@ def test_less_like_is_a_comparison_not_less_brain(outcome_of):
     assert outcome_of("Chair yoga most mornings. My brain feels less like porridge afterwards.") == "helped"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known regression in 1.2 (docs/tagger.md): the TextCategorizer reads 'sore' + 'brilliant' in a "
-    "two-sentence post as mixed (0.52 against helped 0.44) though every cue says helped",
-)
 def test_sore_in_a_good_way_is_not_a_harm(outcome_of):
+    # (1.2 read it as mixed; since 1.3 mixed needs a benefit and a harm of exercise in the words)
     assert outcome_of("Cycling to work again! Legs sore in a good way and my mood is brilliant.") == "helped"
 
 
@@ -314,15 +310,7 @@ def test_sore_in_a_good_way_is_not_a_harm(outcome_of):
         ("Since starting the stretches I'm more limber and my hips don't grind.", "helped"),
         ("Tai chi twice a week and I'm holding my own, no crashes since spring.", "helped"),
         ("After hydro I felt human again for the first time in months.", "helped"),
-        pytest.param(
-            "Walking the dog every arvo has done wonders for my mood.",
-            "helped",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known regression in 1.3 (docs/tagger.md): the TextCategorizer refitted on real "
-                "writing reads this one-sentence post as mixed (0.46); every cue says helped",
-            ),
-        ),
+        ("Walking the dog every arvo has done wonders for my mood.", "helped"),
         ("The swimming has given me my energy back.", "helped"),
         ("Been doing the physio exercises religiously and my shoulder finally moves again.", "helped"),
         ("my PT program has me feeling stronger and I'm off the cane now", "helped"),
