@@ -3,7 +3,6 @@ import json
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
@@ -16,13 +15,10 @@ from accounts.services import profile_update
 
 
 def profile_detail(request, username):
-    from forum.permissions import filter_visible_posts
+    from forum.selectors import member_posts_page
 
     member = get_object_or_404(User, username=username, is_active=True)
-    posts = filter_visible_posts(
-        request.user, member.posts.select_related("thread", "thread__category").order_by("-created_at", "-id")
-    )
-    page = Paginator(posts, 20).get_page(request.GET.get("page"))
+    page = member_posts_page(member=member, user=request.user, page_number=request.GET.get("page"))
     return render(request, "accounts/profile.html", {"member": member, "page": page})
 
 

@@ -12,6 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Sum
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -40,6 +41,7 @@ from analysis.models import (
     TagStatus,
 )
 from analysis.statistics import Interval, wilson_interval
+from forum.selectors import opening_post_state_attach, thread_title_for, with_opening_post_state
 
 logger = logging.getLogger(__name__)
 
@@ -645,10 +647,16 @@ def drill_down_total(drill: DrillDown) -> int:
 
 
 def drill_down_queryset(drill: DrillDown):
-    """The rows behind a bar, newest first. Hidden, deleted and opted-out posts are also filtered here,
-    so a list can never show one even if a rollup hook were missed."""
+    """The rows behind a bar, newest first. Hidden, deleted and opted-out posts, and posts in hidden threads,
+    are also filtered here, so a list can never show one even if a rollup hook were missed. Each row carries
+    its thread's opening-post state, for the public title (drill_post)."""
     f = drill.filters
-    visible = {"is_deleted": False, "is_hidden": False, "author__research_opt_in": True}
+    visible = {
+        "is_deleted": False,
+        "is_hidden": False,
+        "thread__is_hidden": False,
+        "author__research_opt_in": True,
+    }
     if drill.members:
         queryset = MemberReport.objects.filter(
             scope=f.scope,
@@ -660,7 +668,8 @@ def drill_down_queryset(drill: DrillDown):
             queryset = queryset.filter(first_outcome=drill.first)
         if f.condition != ALL:
             queryset = queryset.filter(user_id__in=_condition_members(f.condition))
-        return queryset.select_related("latest_post__thread", "latest_post__tag").order_by(
+        queryset = queryset.select_related("latest_post__thread", "latest_post__tag")
+        return with_opening_post_state(queryset, thread_ref="latest_post__thread").order_by(
             "-latest_at", "-latest_post_id"
         )
     queryset = FactRow.objects.filter(
@@ -676,7 +685,9 @@ def drill_down_queryset(drill: DrillDown):
     if f.condition != ALL:
         queryset = queryset.filter(author_id__in=_condition_members(f.condition))
     # Month leads created_at in the index, and the order is the same (a post's month is its created_at's).
-    return queryset.select_related("post__thread", "post__tag").order_by("-month", "-created_at", "-post_id")
+    return with_opening_post_state(
+        queryset.select_related("post__thread", "post__tag"), thread_ref="post__thread"
+    ).order_by("-month", "-created_at", "-post_id")
 
 
 def drill_down_rows(drill: DrillDown):
@@ -693,9 +704,12 @@ def drill_post(row, drill: DrillDown) -> DrillPost:
         post, outcome, source = row.post, row.outcome, row.source
     tag = getattr(post, "tag", None)
     evidence = tag.evidence if tag is not None and isinstance(tag.evidence, list) else []
+    if hasattr(row, "opening_is_hidden"):
+        opening_post_state_attach(row=row, thread=post.thread)
     return DrillPost(
         post_id=post.pk,
-        thread_title=post.thread.title,
+        # The dashboards are public: everyone gets the title the public sees in the forum.
+        thread_title=thread_title_for(thread=post.thread, user=AnonymousUser()),
         created_at=post.created_at,
         outcome=outcome,
         source=source,

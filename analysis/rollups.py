@@ -2,20 +2,20 @@
 
 Every post the rollups have counted has a record of what it added (PostFact + its FactRows). A refresh
 locks the posts' facts, works out each post's contribution now (its tag, shown outcome, interventions,
-category, month, writer's conditions and opt-in, hidden/deleted state), and applies the difference to the
-rollup tables with increment-upserts, all in one transaction. So it is idempotent (a second refresh finds
-no difference) and safe under concurrent workers: two refreshes of one post are serialised by the fact's
-row lock, and locks are always taken in the same order (facts by post id, rollup rows by key, members by
-id, member rollup rows by key), so they cannot deadlock.
+category, month, writer's conditions and opt-in, hidden/deleted state and its thread's hidden state), and
+applies the difference to the rollup tables with increment-upserts, all in one transaction. So it is
+idempotent (a second refresh finds no difference) and safe under concurrent workers: two refreshes of one
+post are serialised by the fact's row lock, and locks are always taken in the same order (facts by post id,
+rollup rows by key, members by id, member rollup rows by key), so they cannot deadlock.
 
 People's actions (labels, moderation, settings) call rollups_refresh_posts inside the transaction that
 changed the data, after the change: the rollups commit or roll back with it. The workers' tag batches call
 rollups_mark_stale instead, and analysis.refresh_rollups applies that backlog in large chunks
 (rollups_refresh_backlog): per-batch refreshes cost as much as the tagging itself.
 
-What counts: a post that is neither deleted nor hidden, whose writer still has an account and has not
-opted out of research, and whose tag is done (or labelled by its author or a moderator). Pending and
-failed machine tags are not counted.
+What counts: a post that is neither deleted nor hidden, in a thread the moderators have not hidden, whose
+writer still has an account and has not opted out of research, and whose tag is done (or labelled by its
+author or a moderator). Pending and failed machine tags are not counted.
 """
 
 from __future__ import annotations
@@ -179,6 +179,7 @@ POST_FIELDS = (
     "created_at",
     "is_deleted",
     "is_hidden",
+    "thread__is_hidden",
     "thread__category_id",
     "author_id",
     "author__research_opt_in",
@@ -199,6 +200,7 @@ def post_contribution(row: Sequence) -> Contribution | None:
         created_at,
         is_deleted,
         is_hidden,
+        thread_hidden,
         category_id,
         author_id,
         opt_in,
@@ -210,7 +212,7 @@ def post_contribution(row: Sequence) -> Contribution | None:
         author_outcome,
         moderator_outcome,
     ) = row
-    if is_deleted or is_hidden or author_id is None or not opt_in or status is None:
+    if is_deleted or is_hidden or thread_hidden or author_id is None or not opt_in or status is None:
         return None
     if author_outcome in _OUTCOMES:
         shown, source = author_outcome, LabelSource.AUTHOR
@@ -444,8 +446,8 @@ def _recorded_contributions(facts: dict[int, PostFact]) -> dict[int, Contributio
 def rollups_refresh_posts(*, post_ids: Sequence[int]) -> None:
     """Recompute these posts' contributions and apply the difference to every rollup (idempotent).
 
-    Call after a tag batch, an author's or moderator's label, hide/restore/delete, and a thread move,
-    inside the transaction that made the change.
+    Call after a tag batch, an author's or moderator's label, hide/restore/delete, and a thread move or
+    hide/restore, inside the transaction that made the change.
     """
     ids = sorted({int(pid) for pid in post_ids})
     if not ids:

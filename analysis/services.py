@@ -118,7 +118,8 @@ def rollups_refresh_started() -> None:
 
 
 def posts_counts_refresh(*, post_ids: Sequence[int]) -> None:
-    """A post's visibility or place changed (hidden, restored, deleted, thread moved): update the dashboards.
+    """Posts' visibility or place changed (hidden, restored, deleted; their thread moved, hidden or restored):
+    update the dashboards.
 
     Call inside the transaction that made the change, after the write.
     """

@@ -63,6 +63,18 @@ def _copy_opening_state(source, thread: Thread) -> None:
         setattr(thread, name, getattr(source, name))
 
 
+def with_opening_post_state(qs: QuerySet, *, thread_ref: str) -> QuerySet:
+    """`qs` annotated with the opening-post state of the thread at `thread_ref` ("pk" on threads, "thread" on
+    posts, "post__thread" on rows about a post). Pass each fetched row to opening_post_state_attach, then
+    thread_title_for needs no query per row."""
+    return qs.annotate(**_opening_post_annotations(thread_ref))
+
+
+def opening_post_state_attach(*, row, thread: Thread) -> None:
+    """Give `thread` the opening-post state fetched on `row` (see with_opening_post_state)."""
+    _copy_opening_state(row, thread)
+
+
 def thread_opening_state(*, thread: Thread) -> permissions.OpeningPostState:
     """From the annotations when the thread was fetched with them, else one query (remembered)."""
     if not hasattr(thread, "opening_is_hidden"):
@@ -412,4 +424,22 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
         _copy_opening_state(post, post.thread)
         hits.append(SearchHit(post=post, excerpt=render_plain_excerpt(post.body)))
     page.object_list = hits
+    return page
+
+
+# --- member profiles ----------------------------------------------------------------------------------
+
+
+def member_posts_page(*, member, user: AnyUser, page_number: str | int | None) -> Page:
+    """The posts of `member` that `user` may read, newest first, each post's thread carrying its opening-post
+    state so the page can show `post.thread|thread_title:user` without a query per post."""
+    qs = with_opening_post_state(
+        permissions.filter_visible_posts(
+            user, Post.objects.filter(author=member).select_related("thread", "thread__category")
+        ),
+        thread_ref="thread",
+    ).order_by("-created_at", "-id")
+    page = Paginator(qs, 20).get_page(page_number)
+    for post in page.object_list:
+        _copy_opening_state(post, post.thread)
     return page
