@@ -76,6 +76,15 @@ def post_restore(request: HttpRequest, post_id: int) -> HttpResponse:
     return _post_action_page(request, post, form, "Restore this post", "Restore post")
 
 
+def _thread_action_page(request, thread, form, heading: str, submit_label: str) -> HttpResponse:
+    """The confirmation page of an action on one thread, with its form."""
+    return render(
+        request,
+        "forum/mod/thread_action.html",
+        {"form": form, "thread": thread, "heading": heading, "submit_label": submit_label},
+    )
+
+
 def _post_action_page(request, post, form, heading: str, submit_label: str, **extra) -> HttpResponse:
     """The confirmation page of an action on one post, with an excerpt of it and the reason form."""
     return render(
@@ -157,11 +166,7 @@ def thread_move(request: HttpRequest, thread_id: int) -> HttpResponse:
         )
         messages.success(request, f"The thread is now in {thread.category.name}.")
         return redirect(thread)
-    return render(
-        request,
-        "forum/mod/thread_action.html",
-        {"form": form, "thread": thread, "heading": "Move this thread", "submit_label": "Move thread"},
-    )
+    return _thread_action_page(request, thread, form, "Move this thread", "Move thread")
 
 
 @moderation_view("GET", "POST")
@@ -173,11 +178,7 @@ def thread_hide(request: HttpRequest, thread_id: int) -> HttpResponse:
         services.thread_hide(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "The thread is hidden. Only moderators can see it now.")
         return redirect(thread)
-    return render(
-        request,
-        "forum/mod/thread_action.html",
-        {"form": form, "thread": thread, "heading": "Hide this thread", "submit_label": "Hide thread"},
-    )
+    return _thread_action_page(request, thread, form, "Hide this thread", "Hide thread")
 
 
 @moderation_view("GET", "POST")
@@ -189,11 +190,7 @@ def thread_restore(request: HttpRequest, thread_id: int) -> HttpResponse:
         services.thread_restore(thread=thread, moderator=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, "The thread is visible to everyone again.")
         return redirect(thread)
-    return render(
-        request,
-        "forum/mod/thread_action.html",
-        {"form": form, "thread": thread, "heading": "Restore this thread", "submit_label": "Restore thread"},
-    )
+    return _thread_action_page(request, thread, form, "Restore this thread", "Restore thread")
 
 
 @moderation_view("GET", "POST")
@@ -210,11 +207,7 @@ def thread_title_edit(request: HttpRequest, thread_id: int) -> HttpResponse:
         )
         messages.success(request, "The thread's title is changed.")
         return redirect(thread)
-    return render(
-        request,
-        "forum/mod/thread_action.html",
-        {"form": form, "thread": thread, "heading": "Edit the thread's title", "submit_label": "Save title"},
-    )
+    return _thread_action_page(request, thread, form, "Edit the thread's title", "Save title")
 
 
 @moderation_view("GET", "POST")
