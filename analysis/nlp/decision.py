@@ -62,9 +62,10 @@ class LogisticModel:
         self.scale = np.asarray(spec["scale"], dtype=np.float64)
         self.coef = np.asarray(spec["coef"], dtype=np.float64)
         self.intercept = np.asarray(spec["intercept"], dtype=np.float64)
+        # mixed only with a benefit and a harm of exercise in the words (or MIXED_MIN_CONFIDENCE sure)
+        self.mixed_needs_both = bool(spec.get("mixed_needs_both", False))
         # with no cue tied to exercise, an outcome is shown only when the model is at least this sure
         # (None: never; the post is tagged none)
-        self.mixed_needs_both = bool(spec.get("mixed_needs_both", False))
         tau = spec.get("no_evidence_min_confidence")
         self.no_evidence_min_confidence = None if tau is None else float(tau)
         # temperature scaling fitted on out-of-fold probabilities (train.fit_temperature)
