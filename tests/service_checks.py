@@ -40,3 +40,27 @@ def require_chromium() -> tuple[str, str]:
             "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)"
         )
     return browser, driver
+
+
+def headless_chromium(*, console_log: bool = False):
+    """A headless Chromium driven by chromedriver (skipped locally, failed in CI, without them); with
+    console_log, the page's console is kept for `driver.get_log("browser")`. The caller quits it."""
+    binary, driver_path = require_chromium()
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = binary
+    for argument in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--window-size=1280,1000",
+    ):
+        options.add_argument(argument)
+    if console_log:
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(driver_path), options=options)
+    driver.implicitly_wait(5)
+    return driver

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from analysis.tests.dashboard_fixtures import month, tagged_post  # noqa: F401 - fixtures
-from tests.service_checks import require_chromium
+from tests.service_checks import headless_chromium
 
 STRICT_DIRECTIVES = {
     "default-src 'self'",
@@ -120,23 +120,7 @@ def test_no_template_has_inline_script_or_style_that_the_policy_would_block():
 @pytest.fixture
 def logging_browser():
     """Headless Chromium that keeps the console log and records every CSP violation event on each page."""
-    binary, driver_path = require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--window-size=1280,1000",
-    ]:
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.implicitly_wait(5)
+    driver = headless_chromium(console_log=True)
     # Injected by the browser itself, so the policy under test does not apply to this listener.
     driver.execute_cdp_cmd(
         "Page.addScriptToEvaluateOnNewDocument",

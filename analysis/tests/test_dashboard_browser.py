@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from analysis.tests.dashboard_fixtures import month, tagged_post  # noqa: F401 - fixtures
-from tests.service_checks import require_chromium
+from tests.service_checks import headless_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -17,22 +17,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 @pytest.fixture
 def browser():
-    binary, driver_path = require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--window-size=1280,1000",
-    ]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.implicitly_wait(5)
+    driver = headless_chromium()
     try:
         yield driver
     finally:

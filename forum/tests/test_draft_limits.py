@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from forum.models import Draft
 from forum.tests.page_parsing import input_value
-from tests.service_checks import require_chromium, require_postgres
+from tests.service_checks import headless_chromium, require_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -295,16 +295,7 @@ def test_new_drafts_sent_at_once_do_not_pass_the_cap(client, live_server, member
 
 @pytest.fixture
 def browser():
-    binary, driver_path = require_chromium()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]:
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    driver.implicitly_wait(5)
+    driver = headless_chromium()
     try:
         yield driver
     finally:
