@@ -32,15 +32,23 @@ from forum.models import DraftSaveWindow, Flag, Post
 WINDOW = timedelta(seconds=60)
 
 
-class PostingTooFast(Exception):
+class TooFast(Exception):
+    """A per-minute limit reached: `retry_after` whole seconds until the member may try again."""
+
     def __init__(self, *, retry_after: int, limit: int):
-        super().__init__(f"posting too fast; retry after {retry_after}s")
-        self.retry_after = retry_after  # whole seconds until the member may post again
+        super().__init__(f"{type(self).__name__}: retry after {retry_after}s")
+        self.retry_after = retry_after
         self.limit = limit
 
     @property
+    def seconds(self) -> str:
+        return "1 second" if self.retry_after == 1 else f"{self.retry_after} seconds"
+
+
+class PostingTooFast(TooFast):
+    @property
     def message(self) -> str:
-        seconds = "1 second" if self.retry_after == 1 else f"{self.retry_after} seconds"
+        seconds = self.seconds
         return (
             f"You've posted {self.limit} times in the last minute, which is the most the forum allows. "
             f"Nothing you typed is lost: you can post it in {seconds}."
@@ -149,15 +157,10 @@ def flag_slot(*, user_id: int, post_id: int) -> Iterator[None]:
 DRAFT_SAVE_WINDOW = timedelta(seconds=60)
 
 
-class DraftSavesTooFast(Exception):
-    def __init__(self, *, retry_after: int, limit: int):
-        super().__init__(f"saving drafts too fast; retry after {retry_after}s")
-        self.retry_after = retry_after
-        self.limit = limit
-
+class DraftSavesTooFast(TooFast):
     @property
     def message(self) -> str:
-        seconds = "1 second" if self.retry_after == 1 else f"{self.retry_after} seconds"
+        seconds = self.seconds
         return (
             f"Your draft is kept on this device. The forum saves drafts at most {self.limit} times a "
             f"minute, so it will save this one in {seconds}."

@@ -1,9 +1,8 @@
 """Limits on drafts: only for places the member can write to, no longer than a post, a cap on how many, and
 a rate limit on autosaves. Refusals answer JSON with a message the editor shows, and lose nothing."""
 
-import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import requests
@@ -17,14 +16,6 @@ from tests.service_checks import headless_chromium, require_postgres
 pytestmark = pytest.mark.django_db
 
 TIMEOUT_SECONDS = 30
-
-
-@pytest.fixture
-def frozen_time(monkeypatch):
-    """Control the clock (seconds in now["t"]) that the autosave limit counts by."""
-    now = {"t": time.time()}
-    monkeypatch.setattr(timezone, "now", lambda: datetime.fromtimestamp(now["t"], tz=UTC))
-    return now
 
 
 def save(client, key: str, body: str = "Some words.", **extra):

@@ -1,14 +1,11 @@
 """Limits on flagging: settings.FORUM_FLAGS_PER_HOUR new flags an hour, and at most
 settings.FORUM_OPEN_FLAGS_PER_MEMBER flags waiting for a moderator at once, per member."""
 
-import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
 
 import pytest
 import requests
 from django.urls import reverse
-from django.utils import timezone
 
 from forum import services
 from forum.models import Flag
@@ -18,14 +15,6 @@ from tests.service_checks import require_postgres
 pytestmark = pytest.mark.django_db
 
 TIMEOUT_SECONDS = 30
-
-
-@pytest.fixture
-def frozen_time(monkeypatch):
-    """Control the clock (seconds in now["t"]) that stamps new flags and that the limit counts by."""
-    now = {"t": time.time()}
-    monkeypatch.setattr(timezone, "now", lambda: datetime.fromtimestamp(now["t"], tz=UTC))
-    return now
 
 
 @pytest.fixture

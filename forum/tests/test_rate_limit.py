@@ -1,25 +1,13 @@
 """The per-member posting rate limit (settings.FORUM_POSTS_PER_MINUTE, a sliding 60-second window)."""
 
-import time
-from datetime import UTC, datetime
-
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from forum import rate_limit, services
 from forum.models import Post, Thread
 from forum.tests.page_parsing import textarea_value
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def frozen_time(monkeypatch):
-    """Control the clock (seconds in now["t"]) that stamps new posts and that the rate limit counts by."""
-    now = {"t": time.time()}
-    monkeypatch.setattr(timezone, "now", lambda: datetime.fromtimestamp(now["t"], tz=UTC))
-    return now
 
 
 def test_the_sixth_post_in_a_minute_is_refused_and_its_text_kept(
