@@ -36,14 +36,25 @@ PART_SUFFIX = ".part"
 CLAIMED_SUFFIX = ".claimed"
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to a hidden file beside `path`, flush it to disk, then rename it to `path`."""
+def _write_part(path: Path, data: bytes) -> Path:
+    """`data` written and flushed to disk in a hidden file beside `path` (the caller moves it into place)."""
     part = path.with_name(f".{path.name}.{uuid.uuid4().hex}{PART_SUFFIX}")
     try:
         with open(part, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+    except BaseException:
+        with suppress(FileNotFoundError):
+            os.unlink(part)
+        raise
+    return part
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to a hidden file beside `path`, flush it to disk, then rename it to `path`."""
+    part = _write_part(path, data)
+    try:
         os.replace(part, path)
     finally:
         with suppress(FileNotFoundError):
@@ -52,12 +63,8 @@ def write_atomically(path: Path, data: bytes) -> None:
 
 def create_atomically(path: Path, data: bytes) -> None:
     """Create `path` holding `data` unless it exists; it appears complete or not at all."""
-    part = path.with_name(f".{path.name}.{uuid.uuid4().hex}{PART_SUFFIX}")
+    part = _write_part(path, data)
     try:
-        with open(part, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
         os.link(part, path)  # unlike os.replace, fails if another process created it first
     except FileExistsError:
         pass

@@ -60,17 +60,24 @@ def _member_lock(*, user_id: int) -> None:
     list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True))
 
 
-def _check(*, user_id: int, limit: int) -> None:
+def _wait_seconds(rows, *, window: timedelta, limit: int) -> float | None:
+    """Seconds until fewer than `limit` of `rows` (the member's own) were created within `window`; None if
+    they already are. A sliding window, so we can say exactly when."""
     now = timezone.now()
     recent = list(
-        Post.objects.filter(author_id=user_id, created_at__gt=now - WINDOW)
+        rows.filter(created_at__gt=now - window)
         .order_by("-created_at")
         .values_list("created_at", flat=True)[:limit]
     )
-    if len(recent) >= limit:
-        oldest_that_counts = recent[-1]
-        retry_after = max(1, math.ceil((oldest_that_counts + WINDOW - now).total_seconds()))
-        raise PostingTooFast(retry_after=retry_after, limit=limit)
+    if len(recent) < limit:
+        return None
+    return (recent[-1] + window - now).total_seconds()
+
+
+def _check(*, user_id: int, limit: int) -> None:
+    wait = _wait_seconds(Post.objects.filter(author_id=user_id), window=WINDOW, limit=limit)
+    if wait is not None:
+        raise PostingTooFast(retry_after=max(1, math.ceil(wait)), limit=limit)
 
 
 @contextmanager
@@ -115,14 +122,9 @@ def _check_flags(*, user_id: int) -> None:
     hourly_limit = settings.FORUM_FLAGS_PER_HOUR
     if not hourly_limit:
         return
-    now = timezone.now()
-    recent = list(
-        Flag.objects.filter(reporter_id=user_id, created_at__gt=now - FLAG_WINDOW)
-        .order_by("-created_at")
-        .values_list("created_at", flat=True)[:hourly_limit]
-    )
-    if len(recent) >= hourly_limit:
-        minutes = max(1, math.ceil((recent[-1] + FLAG_WINDOW - now).total_seconds() / 60))
+    wait = _wait_seconds(Flag.objects.filter(reporter_id=user_id), window=FLAG_WINDOW, limit=hourly_limit)
+    if wait is not None:
+        minutes = max(1, math.ceil(wait / 60))
         wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
         raise FlaggingLimited(
             f"You've flagged {hourly_limit} posts in the last hour, which is the most the forum allows. "

@@ -167,25 +167,30 @@ def post_flags_dismiss(*, post: Post, moderator: User, reason: str = "") -> list
 @transaction.atomic
 def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
     """Hide a post from everyone but moderators and its author, who sees `reason`. Closes its open flags."""
-    post.is_hidden = True
-    post.hidden_at = timezone.now()
-    post.hidden_by = moderator
-    post.hide_reason = reason.strip()
-    post.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    _hidden_set(post, moderator=moderator, reason=reason)
     analysis_services.posts_counts_refresh(post_ids=[post.pk])
     flag_ids = _resolve_open_flags(post=post, moderator=moderator, status=Flag.Status.ACTIONED)
     events.post_hidden_event(post=post, moderator=moderator, reason=post.hide_reason, flag_ids=flag_ids)
     return post
 
 
+def _hidden_set(item: Post | Thread, *, moderator: User | None, reason: str = "") -> None:
+    """Hide a post or a thread by `moderator` (with the reason), or show it again (moderator None)."""
+    item.is_hidden = moderator is not None
+    item.hidden_at = timezone.now() if moderator else None
+    item.hidden_by = moderator
+    item.hide_reason = reason.strip() if moderator else ""
+    item.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+
+
+def _thread_post_ids(thread: Thread) -> list[int]:
+    return list(thread.posts.values_list("id", flat=True))
+
+
 @transaction.atomic
 def post_restore(*, post: Post, moderator: User, reason: str = "") -> Post:
     """Show a hidden post again. The reason it was hidden stays in the audit log."""
-    post.is_hidden = False
-    post.hidden_at = None
-    post.hidden_by = None
-    post.hide_reason = ""
-    post.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
+    _hidden_set(post, moderator=None)
     analysis_services.posts_counts_refresh(post_ids=[post.pk])
     events.post_restored_event(post=post, moderator=moderator, reason=reason.strip())
     return post
@@ -214,7 +219,7 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
         return thread
     thread.category = category
     thread.save(update_fields=["category"])
-    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
+    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
     events.thread_moved_event(
         thread=thread,
         moderator=moderator,
@@ -228,12 +233,8 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
 @transaction.atomic
 def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
     """Hide a whole thread, its posts with it, from everyone but the moderators (who see it marked)."""
-    thread.is_hidden = True
-    thread.hidden_at = timezone.now()
-    thread.hidden_by = moderator
-    thread.hide_reason = reason.strip()
-    thread.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
-    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
+    _hidden_set(thread, moderator=moderator, reason=reason)
+    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
     events.thread_hidden_event(thread=thread, moderator=moderator, reason=thread.hide_reason)
     return thread
 
@@ -241,12 +242,8 @@ def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
 @transaction.atomic
 def thread_restore(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
     """Show a hidden thread again. The reason it was hidden stays in the audit log."""
-    thread.is_hidden = False
-    thread.hidden_at = None
-    thread.hidden_by = None
-    thread.hide_reason = ""
-    thread.save(update_fields=["is_hidden", "hidden_at", "hidden_by", "hide_reason"])
-    analysis_services.posts_counts_refresh(post_ids=list(thread.posts.values_list("id", flat=True)))
+    _hidden_set(thread, moderator=None)
+    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
     events.thread_restored_event(thread=thread, moderator=moderator, reason=reason.strip())
     return thread
 
