@@ -122,16 +122,29 @@ def publish_and_consume_at_once(transport: str, folder: Path) -> tuple[list[int]
         publisher.wait(timeout=60)
 
 
-def test_settings_use_the_safe_transport_when_there_is_no_redis(settings):
-    if settings.CELERY_BROKER_URL != "filesystem://":
-        pytest.skip("REDIS_URL is set: the filesystem broker is not in use")
-    from config.celery import app
+PROBE = """
+import django, json
+django.setup()
+from config.celery import app
+with app.connection_for_write() as connection:
+    print(json.dumps([type(connection.transport).__module__, connection.transport_options["bad_folder"]]))
+"""
 
-    # Given the local settings, when the Celery app opens its broker connection
-    with app.connection_for_write() as connection:
-        # then it is the safe transport, with a folder for unreadable files
-        assert isinstance(connection.transport, broker_fs.Transport)
-        assert connection.transport_options["bad_folder"].endswith(os.path.join("broker", "bad"))
+
+def test_settings_use_the_safe_transport_when_there_is_no_redis():
+    # Given the settings `make run` uses (no REDIS_URL; read in a fresh process, whatever this run has),
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings.local"
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE], cwd=root, env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out.returncode == 0, out.stderr
+    # when the Celery app opens its broker connection, then it is the safe transport, with a folder for
+    # unreadable files
+    module, bad_folder = json.loads(out.stdout.strip().splitlines()[-1])
+    assert module == broker_fs.Transport.__module__
+    assert bad_folder.endswith(os.path.join("broker", "bad"))
 
 
 def test_messages_published_while_a_worker_reads_arrive_whole_and_exactly_once(tmp_path):
