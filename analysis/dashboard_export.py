@@ -16,7 +16,7 @@ from analysis.dashboard_selectors import (
     Distribution,
     DrillPost,
 )
-from analysis.dashboard_vocabulary import (
+from analysis.vocabulary import (
     ALL,
     condition_label,
     confidence_label,

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 from django import forms
 
-from analysis.dashboard_vocabulary import (
+from analysis.vocabulary import (
     ALL,
     AUTHOR_SCOPE,
     CONDITION_LABELS,

@@ -18,7 +18,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from analysis.dashboard_filters import DashboardFilters, DrillDown
-from analysis.dashboard_vocabulary import (
+from analysis.vocabulary import (
     ALL,
     EXERCISES,
     OUTCOME_ORDER,

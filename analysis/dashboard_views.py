@@ -20,7 +20,7 @@ from analysis.dashboard_selectors import (
     drill_down_rows,
     drill_post,
 )
-from analysis.dashboard_vocabulary import ALL, intervention_label
+from analysis.vocabulary import ALL, intervention_label
 
 
 def _csv_response(rows, filename: str) -> HttpResponse:

@@ -32,7 +32,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, Min, Q, Value, When
 from django.utils import timezone
 
-from analysis.dashboard_vocabulary import (
+from analysis.vocabulary import (
     ALL,
     AUTHOR_SCOPE,
     CONFIDENCE_THRESHOLDS,

@@ -451,6 +451,14 @@ def _load_reader(directory: Path) -> dict:
     return reader
 
 
+@functools.cache
+def intervention_kinds(directory: str | Path | None = None) -> dict[str, str]:
+    """Canonical intervention name -> kind, in file order; reads interventions.yaml alone, so the forum
+    and the dashboards can list the names without loading the tagger's other resources."""
+    interventions, _, _ = _parse_interventions(_load_yaml(Path(directory or RESOURCES_DIR), "interventions.yaml"))
+    return {i.name: i.kind for i in interventions}
+
+
 def load_resources(directory: str | Path | None = None) -> Resources:
     """Read and validate every resource file; raise ResourceError on the first problem."""
     return _load_resources_cached(str(Path(directory) if directory else RESOURCES_DIR))

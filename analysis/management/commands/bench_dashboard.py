@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
-from analysis.dashboard_vocabulary import EXERCISES, TREATMENTS
+from analysis.vocabulary import EXERCISES, TREATMENTS
 
 BENCH_PREFIX = "bench-"
 POSTS_PER_MEMBER = 20

@@ -3,15 +3,11 @@ conditions (docs/labelling.md), and the tag-filter scopes shared by the rollups 
 
 from accounts.models import Condition
 from analysis.models import Outcome
+from analysis.nlp.resources import intervention_kinds
 
 # Harms are never buried: "made worse" comes first, beside "helped", in every table and chart.
 OUTCOME_ORDER: tuple[str, ...] = (Outcome.WORSENED, Outcome.HELPED, Outcome.MIXED, Outcome.NONE)
-OUTCOME_LABELS: dict[str, str] = {
-    Outcome.WORSENED: "Made worse",
-    Outcome.HELPED: "Helped",
-    Outcome.MIXED: "Mixed",
-    Outcome.NONE: "No outcome reported",
-}
+OUTCOME_LABELS: dict[str, str] = dict(Outcome.choices)
 
 # "*" in a rollup key: every intervention (the post-level outcome: exercise overall) or every condition.
 ALL = "*"
@@ -24,37 +20,10 @@ TOP_CONF_LEVEL = len(CONFIDENCE_THRESHOLDS) - 1
 AUTHOR_SCOPE = len(CONFIDENCE_THRESHOLDS)
 SCOPES: tuple[int, ...] = tuple(range(AUTHOR_SCOPE + 1))
 
-# Canonical intervention names, in the order the filter lists them (docs/labelling.md).
-EXERCISES: tuple[str, ...] = (
-    "walking",
-    "running",
-    "cycling",
-    "pool",
-    "yoga",
-    "tai chi",
-    "pilates",
-    "stretching",
-    "strength",
-    "dance",
-    "physiotherapy",
-    "graded exercise therapy",
-    "gym",
-    "exercise",
-)
-TREATMENTS: tuple[str, ...] = (
-    "pacing",
-    "ldn",
-    "medication",
-    "massage",
-    "diet",
-    "sleep",
-    "supplements",
-    "meditation",
-    "acupuncture",
-    "heat",
-    "cbt",
-    "brain stimulation",
-)
+# Canonical intervention names, in the order the filter lists them: the tagger's lexicon decides which
+# exist and of what kind.
+EXERCISES: tuple[str, ...] = tuple(n for n, kind in intervention_kinds().items() if kind == "exercise")
+TREATMENTS: tuple[str, ...] = tuple(n for n, kind in intervention_kinds().items() if kind == "treatment")
 _SPECIAL_LABELS = {
     "ldn": "LDN (low-dose naltrexone)",
     "cbt": "CBT",
