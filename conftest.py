@@ -13,6 +13,8 @@ import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from analysis.nlp import load_tagger
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "corpus: checks the real seed corpus in forum/seed_data (runs in CI)")
@@ -173,3 +175,9 @@ def post_factory(db, request, clock):
         return post
 
     return make
+
+
+@pytest.fixture(scope="session")
+def tagger():
+    """The outcome tagger, built once for the whole run (the tagger's tests and its quality checks)."""
+    return load_tagger()

@@ -3,8 +3,8 @@ from django import forms
 
 from accounts.models import Condition
 from accounts.services import signup_choices_save
-from forum.forms import AccessibleFormMixin
-from forum.text_input import MemberTextField
+from core.forms import AccessibleFormMixin
+from core.text_input import MemberTextField
 
 
 class SignupForm(AccessibleFormMixin, AllauthSignupForm):

@@ -12,11 +12,10 @@ from accounts.models import User
 from accounts.selectors import member_data_export
 from accounts.services import account_delete as account_delete_service
 from accounts.services import profile_update
+from forum.member_content import member_posts_page
 
 
 def profile_detail(request, username):
-    from forum.selectors import member_posts_page
-
     member = get_object_or_404(User, username=username, is_active=True)
     page = member_posts_page(member=member, user=request.user, page_number=request.GET.get("page"))
     return render(request, "accounts/profile.html", {"member": member, "page": page})

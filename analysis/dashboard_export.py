@@ -23,7 +23,7 @@ from analysis.vocabulary import (
     intervention_label,
     outcome_label,
 )
-from forum.text_input import normalise_member_text
+from core.text_input import normalise_member_text
 
 SELF_SELECTED_NOTE = (
     "These are reports members chose to write, read by a machine tagger or labelled by their authors: "

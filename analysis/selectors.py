@@ -7,6 +7,8 @@ from django.db.models import Count, F, Q, QuerySet
 
 from analysis.models import PostTag, TagStatus
 from analysis.statistics import Interval, wilson_interval
+from analysis.tagging import tagger_version
+from forum.models import Post
 
 
 def tags_review_queue() -> QuerySet[PostTag]:
@@ -56,9 +58,6 @@ def tagger_author_agreement() -> Agreement:
 def post_ids_to_retag(*, mode: str):
     """Post ids for `retag`: "all", "stale" (no tag, an older tagger, or pending: new, edited or stuck),
     or "failed"."""
-    from analysis.tagging import tagger_version
-    from forum.models import Post
-
     posts = Post.objects.order_by("id")
     if mode == "all":
         return posts.values_list("id", flat=True).iterator(chunk_size=5000)

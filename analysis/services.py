@@ -1,4 +1,5 @@
-"""Writes of the analysis app: scheduling, computing and correcting outcome tags."""
+"""Writes of the analysis app: marking, computing and correcting outcome tags (sending work to the workers
+is analysis.queueing's)."""
 
 import hashlib
 import logging
@@ -6,33 +7,29 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from analysis.models import PostTag, TagStatus
 from analysis.rollups import rollups_mark_stale, rollups_refresh_posts
 from analysis.sql import update_rows
+from analysis.tagging import get_tagger, tagger_version
+from forum.events import tag_corrected_event
+from forum.models import Post
 
 logger = logging.getLogger(__name__)
 
 # Rows marked pending per statement when queueing many posts.
 PENDING_CHUNK = 2000
-# Set while a rollup refresh is queued and not yet started, so a retag queues a handful of refreshes, not
-# one per batch. Expires in case that message is lost (the sweep drains the backlog too).
-ROLLUP_REFRESH_QUEUED_KEY = "analysis:rollup-refresh-queued"
-ROLLUP_REFRESH_QUEUED_SECONDS = 15
 # Errors kept for moderators are cut to this; a traceback is in the worker's log.
 ERROR_MAX_CHARS = 2000
 # The machine's fields, rewritten by the workers on a post they tagged; the author's and moderators' labels
 # are never in here.
+# What the tagger's result gives, by the names TagResult.to_dict() and PostTag share.
+RESULT_FIELDS = ("outcome", "confidence", "interventions", "symptoms", "evidence")
 MACHINE_FIELDS = [
     "status",
-    "outcome",
-    "confidence",
-    "interventions",
-    "symptoms",
-    "evidence",
+    *RESULT_FIELDS,
     "tagger_version",
     "text_hash",
     "tagged_at",
@@ -60,79 +57,6 @@ def tags_mark_pending(*, post_ids: Sequence[int]) -> None:
         update_fields=["status", "queued_at"],
         batch_size=500,
     )
-
-
-def tags_enqueue(*, post_ids: Sequence[int], force: bool = False) -> bool:
-    """Send one batch to the workers. Returns False (and logs) when the broker can't be reached."""
-    from analysis.tasks import tag_posts
-
-    return _send(tag_posts, list(post_ids), force=force, what=f"{len(post_ids)} post(s) for tagging")
-
-
-def _send(task, *args, what: str, **kwargs) -> bool:
-    """Queue a task; False (and a warning) when the broker can't be reached. The sweep is the safety net."""
-    try:
-        task.delay(*args, **kwargs)
-    except Exception:  # noqa: BLE001 - any broker failure
-        logger.warning("Could not queue %s; the sweep will catch up", what, exc_info=True)
-        return False
-    return True
-
-
-def tags_queue(*, post_ids: Sequence[int], batch_size: int, force: bool = False) -> int:
-    """Mark posts pending and send them to the workers in batches of batch_size.
-
-    Each chunk of posts is recorded as pending (one large statement) before its batches are sent, so the
-    sweep can recover any batch whose message is lost, and the workers start on the first chunk while the
-    rest are marked. Returns how many batches the broker refused (their posts stay pending for the sweep).
-    """
-    chunk_size = max(PENDING_CHUNK // batch_size, 1) * batch_size
-    refused = 0
-    for start in range(0, len(post_ids), chunk_size):
-        chunk = post_ids[start : start + chunk_size]
-        with transaction.atomic():
-            tags_mark_pending(post_ids=chunk)
-        refused += sum(
-            not tags_enqueue(post_ids=chunk[offset : offset + batch_size], force=force)
-            for offset in range(0, len(chunk), batch_size)
-        )
-    return refused
-
-
-def rollups_refresh_soon() -> None:
-    """Queue one refresh of the dashboards' counts from the backlog, unless one is already waiting.
-
-    Never raises: if the broker is down, the sweep drains the backlog.
-    """
-    from analysis.tasks import refresh_rollups
-
-    if not cache.add(ROLLUP_REFRESH_QUEUED_KEY, True, timeout=ROLLUP_REFRESH_QUEUED_SECONDS):
-        return
-    if not _send(refresh_rollups, what="a rollup refresh"):
-        cache.delete(ROLLUP_REFRESH_QUEUED_KEY)
-
-
-def rollups_refresh_started() -> None:
-    """A refresh has started: changes from now on need another one queued."""
-    cache.delete(ROLLUP_REFRESH_QUEUED_KEY)
-
-
-def posts_counts_refresh(*, post_ids: Sequence[int]) -> None:
-    """Posts' visibility or place changed (hidden, restored, deleted; their thread moved, hidden or restored):
-    update the dashboards.
-
-    Call inside the transaction that made the change, after the write.
-    """
-    rollups_refresh_posts(post_ids=post_ids)
-
-
-def post_tagging_schedule(*, post_id: int) -> None:
-    """Mark a new or edited post pending and queue it once the surrounding transaction commits.
-
-    Never raises and never waits on the broker for long: publishing a post must not depend on analysis.
-    """
-    tags_mark_pending(post_ids=[post_id])
-    transaction.on_commit(lambda: tags_enqueue(post_ids=[post_id]))
 
 
 @dataclass
@@ -181,9 +105,6 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
     force). Rows are locked while tagging so two workers given the same post do the work once; rows
     another worker holds are skipped, as that worker is writing them.
     """
-    from analysis.tagging import get_tagger, tagger_version
-    from forum.models import Post
-
     tagger = get_tagger()
     version = tagger_version()
     report = BatchReport()
@@ -223,18 +144,15 @@ def post_tags_compute(*, post_ids: Sequence[int], force: bool = False) -> BatchR
                 failed.append(tag)
             else:
                 tag.status, tag.error = TagStatus.DONE, ""
-                tag.outcome = result["outcome"]
-                tag.confidence = result["confidence"]
-                tag.interventions = result["interventions"]
-                tag.symptoms = result["symptoms"]
-                tag.evidence = result["evidence"]
+                for name in RESULT_FIELDS:
+                    setattr(tag, name, result[name])
                 report.tagged.append(pid)
                 tagged.append(tag)
         update_rows(PostTag, "post", MACHINE_FIELDS, tagged)
         update_rows(PostTag, "post", FAILURE_FIELDS, failed)
         if tagged or failed:
+            # the caller queues the refresh (analysis.tasks), so a batch's counts follow in bulk
             rollups_mark_stale(post_ids=report.tagged + report.failed)
-            transaction.on_commit(rollups_refresh_soon)
     return report
 
 
@@ -248,21 +166,7 @@ def post_tags_mark_failed(*, post_ids: Sequence[int], error: str) -> int:
     )
     if changed:
         rollups_mark_stale(post_ids=post_ids)
-        transaction.on_commit(rollups_refresh_soon)
     return changed
-
-
-@dataclass
-class SweepReport:
-    missing: int = 0
-    stale: int = 0
-    stuck: int = 0
-    batches: int = 0
-    enqueue_failures: int = 0
-
-    @property
-    def total(self) -> int:
-        return self.missing + self.stale + self.stuck
 
 
 def _batches(ids: Iterable[int], size: int) -> Iterable[list[int]]:
@@ -291,17 +195,9 @@ def _keyset_ids(queryset, field_name: str, size: int) -> Iterable[int]:
         last = page[-1]
 
 
-def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | None = None) -> SweepReport:
-    """Queue every post whose tag is missing, made by an older tagger, or pending for longer than stuck_after.
-
-    The safety net under the on-commit queueing: a message lost to a broker outage or a killed worker only
-    delays a tag until the next sweep.
-    """
-    from analysis.tagging import tagger_version
-    from forum.models import Post
-
-    version = version or tagger_version()
-    report = SweepReport()
+def tags_needing_work(*, stuck_after: timedelta, version: str) -> Iterable[tuple[str, list[int]]]:
+    """("missing" | "stale" | "stuck", a page of post ids): posts with no tag, a tag by another tagger
+    version, or a pending tag older than stuck_after; PENDING_CHUNK ids a page."""
     cutoff = timezone.now() - stuck_after
     sources = [
         ("missing", Post.objects.filter(tag__isnull=True), "id"),
@@ -312,12 +208,26 @@ def tags_sweep(*, stuck_after: timedelta, batch_size: int = 100, version: str | 
         ),
         ("stuck", PostTag.objects.filter(status=TagStatus.PENDING, queued_at__lt=cutoff), "post_id"),
     ]
-    for name, queryset, field_name in sources:
+    for reason, queryset, field_name in sources:
         for page in _batches(_keyset_ids(queryset, field_name, PENDING_CHUNK), PENDING_CHUNK):
-            report.enqueue_failures += tags_queue(post_ids=page, batch_size=batch_size)
-            report.batches += -(-len(page) // batch_size)
-            setattr(report, name, getattr(report, name) + len(page))
-    return report
+            yield reason, page
+
+
+def post_tags_forget(*, post_ids: Sequence[int]) -> None:
+    """These posts' text is gone (removed with their writer's account): forget what anyone read in it."""
+    PostTag.objects.filter(post_id__in=post_ids).update(
+        outcome="",
+        confidence=None,
+        interventions=[],
+        symptoms=[],
+        evidence=[],
+        text_hash=text_hash(""),
+        author_outcome="",
+        author_labelled_at=None,
+        moderator_outcome="",
+        moderator_labelled_at=None,
+        moderator=None,
+    )
 
 
 @transaction.atomic
@@ -335,8 +245,6 @@ def post_tag_label_by_author(*, post, author, outcome: str):
 @transaction.atomic
 def post_tag_correct_by_moderator(*, post, moderator, outcome: str, reason: str = ""):
     """A moderator corrects the machine's tag; recorded in the audit log."""
-    from forum.events import tag_corrected_event
-
     now = timezone.now()
     tag, _ = PostTag.objects.select_for_update().get_or_create(post=post, defaults={"queued_at": now})
     previous = tag.shown_outcome

@@ -1,7 +1,7 @@
 """Writing some fields of many existing rows at once, where Django has no fast way to.
 
-QuerySet.bulk_update builds a CASE per field and row, which grows slow on PostgreSQL
-(../shared/reference/measurements.md), and an upsert through bulk_create has to carry every column of the
+QuerySet.bulk_update builds a CASE per field and row, which grows slow on PostgreSQL (minutes for a
+large batch without batch_size), and an upsert through bulk_create has to carry every column of the
 row. update_rows sends one `UPDATE … FROM` per chunk of rows, and the rows need only hold the fields being
 written: on PostgreSQL the rows travel as one JSON parameter read back by `jsonb_to_recordset` (psycopg
 parses a statement with thousands of placeholders far more slowly than it sends one document); on SQLite

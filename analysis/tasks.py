@@ -1,4 +1,5 @@
-"""Celery tasks of the analysis app. Bodies live in analysis.services; these set delivery and retry rules."""
+"""Celery tasks of the analysis app. Bodies live in analysis.services and analysis.queueing; these set
+delivery and retry rules. They are sent by name (analysis.queueing), never imported by the senders."""
 
 import logging
 from datetime import timedelta
@@ -8,8 +9,9 @@ from celery.signals import worker_process_init
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
-from analysis import services
+from analysis import queueing, services
 from analysis.rollups import rollups_backlog_size, rollups_refresh_backlog
+from analysis.tagging import get_tagger
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +34,6 @@ RELIABLE_DELIVERY = {
 @worker_process_init.connect
 def load_tagger_in_each_worker_process(**kwargs):
     """Load the pipeline when a pool process starts, so the first batch doesn't pay for it."""
-    from analysis.tagging import get_tagger
-
     get_tagger()
 
 
@@ -42,7 +42,8 @@ class TagPostsTask(Task):
         post_ids = kwargs.get("post_ids") or (args[0] if args else [])
         error = f"{type(exc).__name__}: {exc}"
         try:
-            services.post_tags_mark_failed(post_ids=post_ids, error=error)
+            if services.post_tags_mark_failed(post_ids=post_ids, error=error):
+                queueing.rollups_refresh_soon()
         except Exception:  # noqa: BLE001 - the database may be the thing that failed; the sweep retries
             logger.exception("Could not record the failure of batch %s", task_id)
 
@@ -50,13 +51,15 @@ class TagPostsTask(Task):
 @shared_task(
     bind=True,
     base=TagPostsTask,
-    name="analysis.tag_posts",
+    name=queueing.TAG_POSTS,
     **RELIABLE_DELIVERY,
     soft_time_limit=240,
     time_limit=300,
 )
 def tag_posts(self, post_ids: list[int], force: bool = False) -> dict:
     report = services.post_tags_compute(post_ids=post_ids, force=force)
+    if report.tagged or report.failed:
+        queueing.rollups_refresh_soon()  # one refresh applies many batches' posts to the counts
     return {
         "tagged": len(report.tagged),
         "failed": len(report.failed),
@@ -71,22 +74,22 @@ REFRESH_MAX_SECONDS = 60
 
 
 @shared_task(
-    name="analysis.refresh_rollups",
+    name=queueing.REFRESH_ROLLUPS,
     **RELIABLE_DELIVERY,
     time_limit=REFRESH_MAX_SECONDS * 5,
 )
 def refresh_rollups() -> int:
     """Apply the posts re-tagged since the last refresh to the dashboards' counts."""
-    services.rollups_refresh_started()
+    queueing.rollups_refresh_started()
     applied = rollups_refresh_backlog(max_seconds=REFRESH_MAX_SECONDS)
     if rollups_backlog_size():
-        services.rollups_refresh_soon()
+        queueing.rollups_refresh_soon()
     return applied
 
 
-@shared_task(name="analysis.sweep_tags", ignore_result=True, acks_late=True, time_limit=600)
+@shared_task(name=queueing.SWEEP_TAGS, ignore_result=True, acks_late=True, time_limit=600)
 def sweep_tags() -> dict:
-    report = services.tags_sweep(
+    report = queueing.tags_sweep(
         stuck_after=timedelta(seconds=settings.ANALYSIS_PENDING_TIMEOUT_SECONDS),
         batch_size=settings.ANALYSIS_BATCH_SIZE,
     )

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from forum.text_input import typed_text_from
+from core.text_input import typed_text_from
 
 
 def csrf_failure(request, reason=""):

@@ -286,10 +286,15 @@ def post_url(*, post: Post, user: AnyUser) -> str:
     return f"{url}#post-{post.pk}"
 
 
+def quote_attribution(name: str) -> str:
+    """The first line of a quote: who wrote it."""
+    return f"**{name}** wrote:"
+
+
 def post_quote_markdown(*, post: Post) -> str:
     """The post as a Markdown quote, ready to reply under."""
     quoted = "\n".join(f"> {line}" if line else ">" for line in post.body.splitlines())
-    return f"**{post.author_name}** wrote:\n\n{quoted}\n\n"
+    return f"{quote_attribution(post.author_name)}\n\n{quoted}\n\n"
 
 
 def post_revisions_list(*, post: Post) -> list[PostRevision]:

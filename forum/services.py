@@ -6,8 +6,7 @@ they keep the data consistent, write the audit log for moderator actions and sch
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -15,13 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from analysis import services as analysis_services
+from analysis import hooks as analysis_hooks
+from core.text_input import normalise_member_text
 from forum import events
 from forum.drafts import DraftTooLong, TooManyDrafts, draft_key_has_title
 from forum.models import Category, Draft, Flag, Post, PostRevision, Reaction, Thread
 from forum.permissions import MODERATORS_GROUP
-from forum.seed_corpus import SeedCorpus
-from forum.text_input import normalise_member_text
 
 
 def normalise_body(body: str) -> str:
@@ -48,7 +46,7 @@ def _post_insert(
         body=normalise_body(body),
         created_at=created_at,
     )
-    analysis_services.post_tagging_schedule(post_id=post.id)
+    analysis_hooks.post_written(post_id=post.id)
     return post
 
 
@@ -99,7 +97,7 @@ def post_edit(*, post: Post, editor: User, body: str, draft_key: str | None = No
     post.body = body
     post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
-    analysis_services.post_tagging_schedule(post_id=post.id)
+    analysis_hooks.post_written(post_id=post.id)
     return post
 
 
@@ -111,7 +109,7 @@ def post_delete(*, post: Post, actor: User) -> Post:
     post.is_deleted = True
     post.deleted_at = timezone.now()
     post.save(update_fields=["is_deleted", "deleted_at"])
-    analysis_services.posts_counts_refresh(post_ids=[post.pk])
+    analysis_hooks.posts_visibility_changed(post_ids=[post.pk])
     return post
 
 
@@ -168,7 +166,7 @@ def post_flags_dismiss(*, post: Post, moderator: User, reason: str = "") -> list
 def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
     """Hide a post from everyone but moderators and its author, who sees `reason`. Closes its open flags."""
     _hidden_set(post, moderator=moderator, reason=reason)
-    analysis_services.posts_counts_refresh(post_ids=[post.pk])
+    analysis_hooks.posts_visibility_changed(post_ids=[post.pk])
     flag_ids = _resolve_open_flags(post=post, moderator=moderator, status=Flag.Status.ACTIONED)
     events.post_hidden_event(post=post, moderator=moderator, reason=post.hide_reason, flag_ids=flag_ids)
     return post
@@ -191,7 +189,7 @@ def _thread_post_ids(thread: Thread) -> list[int]:
 def post_restore(*, post: Post, moderator: User, reason: str = "") -> Post:
     """Show a hidden post again. The reason it was hidden stays in the audit log."""
     _hidden_set(post, moderator=None)
-    analysis_services.posts_counts_refresh(post_ids=[post.pk])
+    analysis_hooks.posts_visibility_changed(post_ids=[post.pk])
     events.post_restored_event(post=post, moderator=moderator, reason=reason.strip())
     return post
 
@@ -219,7 +217,7 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
         return thread
     thread.category = category
     thread.save(update_fields=["category"])
-    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
+    analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
     events.thread_moved_event(
         thread=thread,
         moderator=moderator,
@@ -234,7 +232,7 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
 def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
     """Hide a whole thread, its posts with it, from everyone but the moderators (who see it marked)."""
     _hidden_set(thread, moderator=moderator, reason=reason)
-    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
+    analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
     events.thread_hidden_event(thread=thread, moderator=moderator, reason=thread.hide_reason)
     return thread
 
@@ -243,7 +241,7 @@ def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
 def thread_restore(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
     """Show a hidden thread again. The reason it was hidden stays in the audit log."""
     _hidden_set(thread, moderator=None)
-    analysis_services.posts_counts_refresh(post_ids=_thread_post_ids(thread))
+    analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
     events.thread_restored_event(thread=thread, moderator=moderator, reason=reason.strip())
     return thread
 
@@ -339,106 +337,3 @@ def draft_save(*, user: User, key: str, title: str = "", body: str = "") -> Draf
 
 def draft_delete(*, user: User, key: str) -> None:
     Draft.objects.filter(user=user, key=key).delete()
-
-
-# --- the seed corpus ----------------------------------------------------------------------------------
-
-
-@dataclass
-class CorpusImportCounts:
-    categories_created: int = 0
-    members_created: int = 0
-    threads_created: int = 0
-    posts_created: int = 0
-
-
-@transaction.atomic
-def corpus_import(*, corpus: SeedCorpus) -> CorpusImportCounts:
-    """Write a validated seed corpus to the database. Idempotent: what exists already is left alone.
-
-    Categories are keyed by slug, members by username, threads by their file name (Thread.seed_key) and
-    posts by thread + key (Post.seed_key), so a post added to a file later is added on the next run.
-    Seeded members get unusable passwords. This bypasses the rate limit, and doesn't queue tagging post by
-    post: the analysis app's periodic sweep tags untagged posts.
-    """
-    counts = CorpusImportCounts()
-
-    for category in corpus.categories:
-        _, created = Category.objects.get_or_create(
-            slug=category.slug,
-            defaults={
-                "name": category.name,
-                "description": category.description,
-                "position": category.position,
-            },
-        )
-        counts.categories_created += created
-    categories = {category.slug: category for category in Category.objects.all()}
-
-    existing_usernames = set(
-        User.objects.filter(username__in=[m.username for m in corpus.members]).values_list(
-            "username", flat=True
-        )
-    )
-    new_members = []
-    for member in corpus.members:
-        if member.username in existing_usernames:
-            continue
-        user = User(
-            username=member.username,
-            display_name=member.display_name,
-            bio=member.bio,
-            conditions=list(member.conditions),
-            date_joined=datetime.combine(member.joined, time(12, 0), tzinfo=UTC),
-        )
-        user.set_unusable_password()
-        new_members.append(user)
-    User.objects.bulk_create(new_members)
-    counts.members_created = len(new_members)
-    users = {
-        user.username: user for user in User.objects.filter(username__in=[m.username for m in corpus.members])
-    }
-
-    threads = {
-        t.seed_key: t for t in Thread.objects.filter(seed_key__in=[s.file_key for s in corpus.threads])
-    }
-    for seed_thread in corpus.threads:
-        first = seed_thread.posts[0]
-        thread = threads.get(seed_thread.file_key)
-        if thread is None:
-            thread = Thread.objects.create(
-                category=categories[seed_thread.category],
-                title=seed_thread.title,
-                author=users[first.author],
-                created_at=first.created,
-                last_posted_at=max(post.created for post in seed_thread.posts),
-                seed_key=seed_thread.file_key,
-            )
-            counts.threads_created += 1
-        existing = dict(Post.objects.filter(thread=thread).exclude(seed_key="").values_list("seed_key", "id"))
-        missing = [post for post in seed_thread.posts if post.key not in existing]
-        if not missing:
-            continue
-        # Top-level posts first, so replies can point at them.
-        for level in (False, True):
-            batch = [
-                Post(
-                    thread=thread,
-                    parent_id=existing[post.reply_to] if post.reply_to else None,
-                    author=users[post.author],
-                    author_name=users[post.author].public_name,
-                    body=normalise_body(post.body),
-                    created_at=post.created,
-                    seed_key=post.key,
-                )
-                for post in missing
-                if (post.reply_to is not None) == level
-            ]
-            for created_post in Post.objects.bulk_create(batch):
-                existing[created_post.seed_key] = created_post.pk
-            counts.posts_created += len(batch)
-        latest = max(post.created for post in seed_thread.posts)
-        if latest > thread.last_posted_at:
-            thread.last_posted_at = latest
-            thread.save(update_fields=["last_posted_at"])
-    return counts

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.text_input import typed_text_from
 from forum import permissions, rate_limit, selectors, services
 from forum.drafts import (
     DraftTooLong,
@@ -30,7 +31,6 @@ from forum.models import Category, Post
 from forum.permissions import PostingBlocked
 from forum.rate_limit import DraftSavesTooFast, FlaggingLimited, PostingTooFast
 from forum.templatetags.forum_tags import PUBLISHED_DRAFTS_SESSION_KEY  # noqa: E402
-from forum.text_input import typed_text_from
 
 # --- helpers ------------------------------------------------------------------------------------------
 

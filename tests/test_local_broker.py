@@ -189,7 +189,9 @@ def test_a_message_is_invisible_to_readers_until_written_whole(tmp_path):
 def test_an_unreadable_message_file_is_set_aside_and_the_worker_goes_on(tmp_path, caplog, content):
     # Given a broken message file left in the queue ahead of a good message
     options = broker_options(tmp_path)
-    broken = "1_00000000-0000-0000-0000-000000000000.celery.msg"
+    # Files are read in name order and kombu names them by the clock's milliseconds, which never start
+    # with 0: this one is read first whatever the clock says.
+    broken = "0_00000000-0000-0000-0000-000000000000.celery.msg"
     (tmp_path / "queue" / broken).write_bytes(content)
     publish(SAFE_TRANSPORT, options, count=1, payload_bytes=10)
 

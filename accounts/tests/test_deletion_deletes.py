@@ -160,7 +160,7 @@ def test_deletion_is_all_or_nothing(monkeypatch, fern, moderator, thread, post_f
     def fail(**kwargs):
         raise RuntimeError("dashboards unavailable")
 
-    monkeypatch.setattr(account_services, "rollups_refresh_posts", fail)
+    monkeypatch.setattr("analysis.hooks.account_deleted", fail)
     fern_id = fern.pk
     with pytest.raises(RuntimeError):
         account_services.account_delete(user=fern, remove_posts=True)

@@ -3,7 +3,7 @@
 Two deciders over the same features (features.py):
 - rules: weighted sums of reported benefits and harms of exercise, with fixed thresholds;
 - a multinomial logistic regression (numpy, weights in resources/decision_model.json, trained by
-  `python -m analysis.nlp.train`), whose probabilities also give the confidence.
+  `python -m devtools.tagger.train`), whose probabilities also give the confidence.
 `method="auto"` uses the model when one is committed, else the rules. The comparison that chose between
 them (and a spaCy TextCategorizer) is in docs/tagger.md.
 """
@@ -55,7 +55,7 @@ class LogisticModel:
         if layout is None:
             raise ResourceError(
                 "decision_model.json was trained on other features than features.FEATURE_NAMES (+ the cue "
-                "reader's and the TextCategorizer's); retrain with `python -m analysis.nlp.train --write`"
+                "reader's and the TextCategorizer's); retrain with `python -m devtools.tagger.train --write`"
             )
         self.uses_reader, self.uses_textcat = layout
         self.mean = np.asarray(spec["mean"], dtype=np.float64)

@@ -5,9 +5,9 @@ back pain"), the effort of the exercise itself ("heart pounding, out of breath")
 flare with another cause. On real writing about half of the harm cues tied to an exercise are of that kind.
 The reader is a logistic regression over what surrounds one cue (its context status and attribution, where it
 sits against the exercise's mentions, the words of its sentence and of the cue), fitted by
-`python -m analysis.nlp.train` on labelled posts, real writing among them: a cue is taken as a report when the
-post's label has its polarity (both for mixed, neither for none). The decision model reads the reader's
-scores summed and maxed per polarity (READER_FEATURES).
+`python -m devtools.tagger.train` on labelled posts, real writing among them: a cue is taken as a report
+when the post's label has its polarity (both for mixed, neither for none). The decision model reads the
+reader's scores summed and maxed per polarity (READER_FEATURES).
 
 Weights are data: resources/cue_reader.json ({"weights": {feature: weight}, "bias": b}); without the file
 the reader is off and the decision model must not expect its features.

@@ -455,7 +455,9 @@ def _load_reader(directory: Path) -> dict:
 def intervention_kinds(directory: str | Path | None = None) -> dict[str, str]:
     """Canonical intervention name -> kind, in file order; reads interventions.yaml alone, so the forum
     and the dashboards can list the names without loading the tagger's other resources."""
-    interventions, _, _ = _parse_interventions(_load_yaml(Path(directory or RESOURCES_DIR), "interventions.yaml"))
+    interventions, _, _ = _parse_interventions(
+        _load_yaml(Path(directory or RESOURCES_DIR), "interventions.yaml")
+    )
     return {i.name: i.kind for i in interventions}
 
 

@@ -3,8 +3,8 @@ import uuid
 import pytest
 
 from analysis.tests.workers import PrivateRedis
-from analysis.worker_processes import WorkerProcess
 from config.celery import app as celery_app
+from devtools.worker_processes import WorkerProcess
 from tests.service_checks import require_redis
 
 

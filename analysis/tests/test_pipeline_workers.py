@@ -10,13 +10,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from analysis import services
+from analysis import queueing, services
 from analysis.models import PostTag, TagStatus
 from analysis.rollups import rollups_backlog_size, rollups_check
 from analysis.services import text_hash
 from analysis.tagging import tagger_version
 from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
-from analysis.worker_processes import ROOT, wait_until
+from devtools.worker_processes import ROOT, wait_until
 from forum.models import Post
 from forum.services import post_create, post_edit
 
@@ -109,7 +109,7 @@ def test_a_new_post_is_tagged_and_an_edit_retags_it(workers, member, thread, cli
 def test_queueing_the_same_post_twice_does_the_work_once(workers, member, thread):
     # Given a post queued twice before any worker runs (on publish, then again by hand)
     post = post_create(thread=thread, author=member, body=HELPED)
-    assert services.tags_enqueue(post_ids=[post.pk])
+    assert queueing.tags_enqueue(post_ids=[post.pk])
 
     # When two worker processes take both messages
     worker = workers.start(concurrency=2)
@@ -132,7 +132,7 @@ def test_a_worker_killed_mid_batch_loses_no_tag(workers, member, thread):
     for start in range(0, len(post_ids), 100):
         batch = post_ids[start : start + 100]
         services.tags_mark_pending(post_ids=batch)
-        assert services.tags_enqueue(post_ids=batch)
+        assert queueing.tags_enqueue(post_ids=batch)
 
     # When the whole worker is killed with SIGKILL while batches are running
     done = lambda: PostTag.objects.filter(status=TagStatus.DONE).count()  # noqa: E731
@@ -143,7 +143,7 @@ def test_a_worker_killed_mid_batch_loses_no_tag(workers, member, thread):
 
     # and a new worker starts and the sweep runs (the killed worker's messages are still unacknowledged)
     workers.start(concurrency=2)
-    report = services.tags_sweep(stuck_after=timezone.timedelta(0))
+    report = queueing.tags_sweep(stuck_after=timezone.timedelta(0))
     assert report.stuck + report.missing >= len(post_ids) - done_at_kill
 
     # then every post ends with exactly one current tag
@@ -243,7 +243,7 @@ def test_a_post_that_breaks_the_tagger_is_marked_failed_and_its_batch_is_still_t
         for b in bodies
     ]
     services.tags_mark_pending(post_ids=[p.pk for p in posts])
-    assert services.tags_enqueue(post_ids=[p.pk for p in posts])
+    assert queueing.tags_enqueue(post_ids=[p.pk for p in posts])
 
     wait_until(
         lambda: not PostTag.objects.filter(status=TagStatus.PENDING).exists(),

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from analysis.nlp import TAGGER_VERSION
-from analysis.nlp.evaluation import GOLD_DIR
+from devtools.tagger.evaluation import GOLD_DIR
 
 
 def write_jsonl(path: Path, lines) -> Path:

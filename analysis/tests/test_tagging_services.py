@@ -6,11 +6,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from analysis import services
+from analysis import queueing, services
 from analysis.models import PostFact, PostTag, RollupBacklog, TagStatus
 from analysis.rollups import rollups_refresh_backlog
 from analysis.tagging import get_tagger, tagger_version
-from analysis.tasks import sweep_tags
+from analysis.tasks import sweep_tags, tag_posts
 from analysis.tests.faulty_tagger import BREAKS_THE_TAGGER
 from config.celery import app as celery_app
 
@@ -111,7 +111,7 @@ def test_publishing_marks_the_post_pending_and_queues_it_after_commit(
 ):
     post = post_factory(body=HELPED)
     with django_capture_on_commit_callbacks() as callbacks:
-        services.post_tagging_schedule(post_id=post.pk)
+        queueing.post_tagging_schedule(post_id=post.pk)
     assert PostTag.objects.get(post=post).status == TagStatus.PENDING
     # nothing is sent until the transaction commits; then one message
     assert queued_messages(throwaway_queue) == 0
@@ -140,7 +140,7 @@ def test_the_sweep_queues_missing_stale_and_stuck_tags_but_not_fresh_ones(post_f
 
     fresh_queued_at = PostTag.objects.get(post=fresh).queued_at
 
-    report = services.tags_sweep(stuck_after=timedelta(minutes=10), batch_size=2)
+    report = queueing.tags_sweep(stuck_after=timedelta(minutes=10), batch_size=2)
 
     # missing: the new post and the thread's opening post
     assert (report.missing, report.stale, report.stuck) == (2, 1, 1)
@@ -177,26 +177,21 @@ def test_a_batch_costs_the_same_queries_whatever_its_size(post_factory, thread_f
     assert fifty <= 40
 
 
-def test_tag_batches_leave_the_counts_to_one_queued_refresh(
-    post_factory, django_capture_on_commit_callbacks, throwaway_queue
-):
+def test_tag_batches_leave_the_counts_to_one_queued_refresh(post_factory, throwaway_queue):
     first, second = post_factory(body=HELPED), post_factory(body=HELPED)
-    services.rollups_refresh_started()  # no refresh is waiting from an earlier test
-    # Two batches in a row, as a worker runs them...
-    with django_capture_on_commit_callbacks(execute=True):
-        services.post_tags_compute(post_ids=[first.pk])
-    with django_capture_on_commit_callbacks(execute=True):
-        services.post_tags_compute(post_ids=[second.pk])
+    queueing.rollups_refresh_started()  # no refresh is waiting from an earlier test
+    # Two batches in a row, as a worker runs them (the task's body, in this process)...
+    tag_posts.apply(kwargs={"post_ids": [first.pk]})
+    tag_posts.apply(kwargs={"post_ids": [second.pk]})
     # ...put their posts in the backlog and queue a single refresh between them.
     assert set(RollupBacklog.objects.values_list("post_id", flat=True)) == {first.pk, second.pk}
     assert queued_messages(throwaway_queue) == 1
 
     # Once that refresh has started, the next batch queues another.
-    services.rollups_refresh_started()
+    queueing.rollups_refresh_started()
     assert rollups_refresh_backlog() == 2
     assert not RollupBacklog.objects.exists()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.post_tags_compute(post_ids=[first.pk], force=True)
+    tag_posts.apply(kwargs={"post_ids": [first.pk], "force": True})
     assert queued_messages(throwaway_queue) == 2
 
 

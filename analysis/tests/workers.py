@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from analysis.worker_processes import wait_until
+from devtools.worker_processes import wait_until
 
 
 class PrivateRedis:

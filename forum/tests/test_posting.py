@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def tagging_calls(monkeypatch):
     calls = []
-    monkeypatch.setattr("analysis.services.post_tagging_schedule", lambda *, post_id: calls.append(post_id))
+    monkeypatch.setattr("analysis.hooks.post_written", lambda *, post_id: calls.append(post_id))
     return calls
 
 

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from forum.models import Category, Post, Thread
-from forum.seed_corpus import DEFAULT_DATA_DIR, SeedDataError, iter_labelled_posts, load_corpus
+from forum.seeding.corpus import DEFAULT_DATA_DIR, SeedDataError, iter_labelled_posts, load_corpus
 
 CATEGORIES = """\
 - slug: exercise-and-movement

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import User
+from core.text_input import normalise_member_text
 from forum.models import Post, Thread
 from forum.tests.page_parsing import input_value, textarea_value
-from forum.text_input import normalise_member_text
 
 pytestmark = pytest.mark.django_db
 

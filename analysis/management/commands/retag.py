@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from tqdm import tqdm
 
-from analysis import selectors, services
+from analysis import queueing, selectors
 
 
 class Command(BaseCommand):
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         if not total:
             self.stdout.write("Nothing to re-tag.")
             return
-        refused = services.tags_queue(post_ids=post_ids, batch_size=batch_size, force=(mode == "all"))
+        refused = queueing.tags_queue(post_ids=post_ids, batch_size=batch_size, force=(mode == "all"))
         if refused:
             raise CommandError(
                 f"The broker refused {refused} batch(es); is it running? Nothing was lost: "

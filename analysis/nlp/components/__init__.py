@@ -1,10 +1,7 @@
 """The tagger's spaCy components, registered as factories so a pipeline can be built from config.
 
-Order in the pipeline (see pipeline.build_pipeline), one module each:
-    sentencizer -> outcome_sentences (sentences.py) -> outcome_matcher (matcher.py)
-    -> outcome_context (context.py) -> outcome_attribution (attribution.py)
-    -> outcome_sentiment (sentiment.py) -> outcome_textcat (textcat.py, only when the decision model reads it)
-    -> outcome_decision (decision.py: a wrapper round analysis/nlp/decision.py)
+One module a component (the order is pipeline.COMPONENTS): sentences.py, matcher.py, context.py,
+attribution.py, sentiment.py, textcat.py, and decision.py (a wrapper round analysis.nlp.decision).
 The context component builds the cues (composition.py, numbers.py, polarity.py) and flags each one
 (flags.py); spans.py has the span helpers. Word lists are data: resources/words.yaml.
 

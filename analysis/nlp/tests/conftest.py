@@ -2,13 +2,6 @@
 
 import pytest
 
-from analysis.nlp import load_tagger
-
-
-@pytest.fixture(scope="session")
-def tagger():
-    return load_tagger()
-
 
 @pytest.fixture(scope="session")
 def tag(tagger):

@@ -1,4 +1,4 @@
-"""Each trap in patients' writing, with examples in our own words (none from ../shared/seeds)."""
+"""Each trap in patients' writing, with examples in our own words (none copied from anyone's writing)."""
 
 import pytest
 

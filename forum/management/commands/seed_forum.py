@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from forum.models import Category, Post, Thread
-from forum.seed_corpus import DEFAULT_DATA_DIR, SeedDataError, load_corpus
-from forum.services import corpus_import
+from forum.seeding.corpus import DEFAULT_DATA_DIR, SeedDataError, load_corpus
+from forum.seeding.importer import corpus_import
 
 
 class Command(BaseCommand):

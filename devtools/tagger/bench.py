@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from itertools import cycle, islice
 from pathlib import Path
 
-from .labelled_data import RealdevMissing, load_realdev
-from .tagger import load_tagger, prepare_text
+from analysis.nlp.tagger import load_tagger, prepare_text
+from devtools.tagger.labelled_data import RealdevMissing, load_realdev
 
 COMPONENT_POSTS = 500
 CHUNK = 250  # posts per turn when VADER and the tagger alternate

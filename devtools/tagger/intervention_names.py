@@ -18,7 +18,7 @@ import functools
 import spacy
 from spacy.matcher import PhraseMatcher
 
-from .resources import load_resources
+from analysis.nlp.resources import load_resources
 
 GENERIC = "exercise"  # what an unresolved exertion is reported as
 EXERTION_KIND = "exertion"

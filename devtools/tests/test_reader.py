@@ -10,7 +10,7 @@ from analysis.nlp.decision import FEATURE_LAYOUTS
 from analysis.nlp.findings import Cue
 from analysis.nlp.reader import CueReader, cue_label, reader_features
 from analysis.nlp.resources import MODEL_FILE, READER_FILE, RESOURCES_DIR, ResourceError, load_resources
-from analysis.nlp.train_models import fit_reader, reader_spec
+from devtools.tagger.train_models import fit_reader, reader_spec
 
 
 def _cue(polarity: str, kind: str = "exercise") -> Cue:

@@ -3,7 +3,7 @@ interval around macro-F1."""
 
 import pytest
 
-from analysis.nlp.metrics import bootstrap_macro_f1, calibration, classification
+from devtools.tagger.metrics import bootstrap_macro_f1, calibration, classification
 
 
 def test_ece_is_the_weighted_gap_between_accuracy_and_confidence_in_each_bin():

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.nlp.evaluation import (
+from devtools.tagger.evaluation import (
     CHALLENGE_MACRO_F1_THRESHOLD,
     FRESH_MACRO_F1_THRESHOLD,
     GOLD_DIR,
@@ -33,7 +33,7 @@ def _items(split):
 @pytest.fixture(scope="module")
 def realdev_test(tagger):
     """The tagger's report on the realdev test split; skipped, saying where it looked, without the folder
-    (a user's clone has no ../shared; CI has it)."""
+    (a user's clone has none; CI has it)."""
     directory = Path(os.environ.get("ANALYSIS_REALDEV_DIR") or REALDEV_DIR)
     try:
         items = load_realdev("realdev-test", directory)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .resources import OUTCOMES
+from analysis.nlp.resources import OUTCOMES
 
 # Bootstrap of macro-F1: items resampled with replacement, a percentile interval. The seed is fixed so that
 # two runs on the same predictions print the same interval.

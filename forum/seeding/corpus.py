@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-DEFAULT_DATA_DIR = Path(__file__).resolve().parent / "seed_data"
+DEFAULT_DATA_DIR = Path(__file__).resolve().parents[1] / "seed_data"
 
 # Limits the site enforces on members (settings.FORUM_TITLE_MAX_CHARS / FORUM_POST_MAX_CHARS defaults).
 TITLE_MAX_CHARS = 200

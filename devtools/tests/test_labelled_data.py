@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from analysis.nlp.evaluation import REALDEV_SPLITS, RealdevMissing, load_realdev, load_split
+from devtools.tagger.evaluation import REALDEV_SPLITS, RealdevMissing, load_realdev, load_split
 
 
 def _line(id_, url, outcome="helped", condition="fibromyalgia", interventions=()):

@@ -3,9 +3,9 @@ tagger's canonical names (resources/interventions.yaml) after mapping them throu
 
 import pytest
 
-from analysis.nlp.evaluation import Item, intervention_scores
-from analysis.nlp.intervention_names import intervention_names
 from analysis.nlp.resources import load_resources
+from devtools.tagger.evaluation import Item, intervention_scores
+from devtools.tagger.intervention_names import intervention_names
 
 
 @pytest.fixture(scope="module")

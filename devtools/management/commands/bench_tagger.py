@@ -5,7 +5,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from analysis.nlp import bench
+from devtools.tagger import bench
 
 
 class Command(BaseCommand):

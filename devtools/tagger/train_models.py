@@ -1,5 +1,5 @@
-"""The models `python -m analysis.nlp.train` fits: a multinomial logistic regression (numpy), its temperature
-calibration, and spaCy's TextCategorizer with the nested out-of-fold runs the stacked model is
+"""The models `python -m devtools.tagger.train` fits: a multinomial logistic regression (numpy), its
+temperature calibration, and spaCy's TextCategorizer with the nested out-of-fold runs the stacked model is
 cross-validated with. Deterministic: fixed seeds and full-batch training."""
 
 from __future__ import annotations
@@ -11,12 +11,12 @@ from pathlib import Path
 
 import numpy as np
 
-from .decision import MIXED_MIN_CONFIDENCE
-from .features import FEATURE_NAMES
-from .labelled_data import Item
-from .metrics import classification
-from .resources import OUTCOMES, TEXTCAT_CONFIG
-from .tagger import prepare_text
+from analysis.nlp.decision import MIXED_MIN_CONFIDENCE
+from analysis.nlp.features import FEATURE_NAMES
+from analysis.nlp.resources import OUTCOMES, TEXTCAT_CONFIG
+from analysis.nlp.tagger import prepare_text
+from devtools.tagger.labelled_data import Item
+from devtools.tagger.metrics import classification
 
 EPOCHS = 3000
 LEARNING_RATE = 0.5
@@ -232,7 +232,7 @@ def fit_reader(rows: list[list[tuple[dict, object]]], outcomes: list[str], c: fl
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from .reader import cue_label
+    from analysis.nlp.reader import cue_label
 
     feats = [x for post in rows for x, _ in post]
     labels = [cue_label(cue, o) for post, o in zip(rows, outcomes, strict=True) for _, cue in post]
@@ -242,7 +242,7 @@ def fit_reader(rows: list[list[tuple[dict, object]]], outcomes: list[str], c: fl
 
 
 def reader_post_features(rows: list[list[tuple[dict, object]]], fitted) -> np.ndarray:
-    from .reader import READER_FEATURES, reader_features
+    from analysis.nlp.reader import READER_FEATURES, reader_features
 
     vectorizer, model = fitted
     out = np.zeros((len(rows), len(READER_FEATURES)))
@@ -254,7 +254,7 @@ def reader_post_features(rows: list[list[tuple[dict, object]]], fitted) -> np.nd
 
 
 def reader_run(rows, outcomes: list[str], folds: np.ndarray, dev_rows) -> ReaderRun:
-    from .reader import READER_FEATURES
+    from analysis.nlp.reader import READER_FEATURES
 
     n = len(rows)
     width = len(READER_FEATURES)

@@ -1,4 +1,4 @@
-"""Show how the tagger read a text: `python -m analysis.nlp.explain "Walking eases my pain"`.
+"""Show how the tagger read a text: `python -m devtools.tagger.explain "Walking eases my pain"`.
 
 Prints every cue with its context flags and attribution, the mentions, and the decision. For debugging
 rules and lexicons; the output format is not an API.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .tagger import load_tagger, prepare_text
+from analysis.nlp.tagger import load_tagger, prepare_text
 
 
 def explain(text: str) -> str:

@@ -2,10 +2,10 @@
 real-writing development set ("realdev").
 
 gold: data/gold/{train,dev,test,challenge,fresh}.jsonl, written for this project.
-seed: forum/seed_data/threads/*.yaml, each post with its label (read with PyYAML, no database).
-realdev: public passages by patients, kept outside the project (../shared/realdev by default); each line
-has the passage's url, whose website becomes `Item.group` so that cross-validation can keep a site on one
-side. Its test.jsonl is scored once per round and never read for tuning.
+seed: the forum's seed corpus (forum.seeding.corpus), each labelled post (no database).
+realdev: public passages by patients, kept outside the repository (ANALYSIS_REALDEV_DIR or --realdev);
+each line has the passage's url, whose website becomes `Item.group` so that cross-validation can keep a
+site on one side. Its test.jsonl is scored once per round and never read for tuning.
 """
 
 from __future__ import annotations
@@ -15,19 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
-
-from .resources import OUTCOMES
+from analysis.nlp.resources import OUTCOMES
+from forum.seeding.corpus import DEFAULT_DATA_DIR, iter_labelled_posts
 
 PACKAGE_DIR = Path(__file__).parent
 GOLD_DIR = PACKAGE_DIR / "data" / "gold"
-SEED_DIR = PACKAGE_DIR.parents[1] / "forum" / "seed_data" / "threads"
+SEED_DIR = DEFAULT_DATA_DIR
 # Beside the project's checkout; the Django setting ANALYSIS_REALDEV_DIR points elsewhere when needed.
 REALDEV_DIR = PACKAGE_DIR.parents[2] / "shared" / "realdev"
 GOLD_SPLITS = ("train", "dev", "test")
 # Kept out of all fitting and choosing: estimates of how the tagger does on writing unlike the rest of our
-# data. challenge: a third writer in a comment-thread voice (session 1). fresh: many writers in forum and
-# comment voices, written blind to the tagger and its data (session 2). Not part of "all".
+# data. challenge: a third writer in a comment-thread voice. fresh: many writers in forum and comment
+# voices, written blind to the tagger and its data. Not part of "all".
 HELD_OUT_SPLITS = ("challenge", "fresh")
 SPLITS = (*GOLD_SPLITS, *HELD_OUT_SPLITS, "seed", "all")
 # The real-writing splits and their files; "realdev" is train and train-extra together (never test).
@@ -91,21 +90,13 @@ def load_jsonl(path: Path) -> list[Item]:
     return items
 
 
-def load_seed(directory: Path = SEED_DIR) -> list[Item]:
-    items = []
-    for path in sorted(Path(directory).glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for post in data.get("posts") or []:
-            label = post.get("label")
-            if not label or not isinstance(post.get("body"), str):
-                continue
-            items.append(
-                _item(
-                    {**label, "id": f"{path.stem}:{post.get('key')}", "text": post["body"]},
-                    f"{path.name}:{post.get('key')}",
-                )
-            )
-    return items
+def load_seed(data_dir: Path = SEED_DIR) -> list[Item]:
+    """The seed corpus's labelled posts, read by the forum's own loader (which validates the files)."""
+    return [
+        _item({**label, "id": f"{Path(file).stem}:{key}", "text": body}, f"{file}:{key}")
+        for file, key, body, label in iter_labelled_posts(data_dir)
+        if label
+    ]
 
 
 def load_realdev(split: str, directory: str | Path = REALDEV_DIR) -> list[Item]:

@@ -1,9 +1,10 @@
-"""Train the decision model and compare decision methods: `python -m analysis.nlp.train [--write]`.
+"""Train the decision model and compare decision methods: `python -m devtools.tagger.train [--write]`.
 
-Fits on the written gold train split, the forum's labelled seed stories (forum/seed_data/threads/*.yaml,
-read as files: no Django) and the real passages of realdev train and train-extra (--realdev PATH, default
-$ANALYSIS_REALDEV_DIR or ../shared/realdev; without it, written data only, and it says so). The written dev
-split is held out; the written test, challenge and fresh splits and realdev test are never read here.
+Fits on the written gold train split, the forum's labelled seed stories (forum.seeding.corpus, read as files:
+no Django) and the real passages of realdev train and train-extra (--realdev PATH, default
+$ANALYSIS_REALDEV_DIR or a shared/realdev folder beside the checkout; without it, written data only, and
+it says so). The written dev split is held out; the written test, challenge and fresh splits and realdev
+test are never read here.
 
 Methods:
   - rules:          decision.rule_scores over the context-flagged, attributed cue features (nothing fitted);
@@ -44,16 +45,16 @@ from pathlib import Path
 
 import numpy as np
 
-from .decision import FEATURE_LAYOUTS, mixed_has_evidence, outcome_from_scores, rule_scores
-from .evaluation import Item, classification, load_split
-from .features import FEATURE_NAMES, raw_sums
-from .labelled_data import REALDEV_DIR, RealdevMissing, load_realdev
-from .metrics import calibration
-from .pipeline import build_pipeline
-from .reader import cue_features, read_cues
-from .resources import MODEL_FILE, OUTCOMES, READER_FILE, RESOURCES_DIR, TEXTCAT_DIR
-from .tagger import prepare_text
-from .train_models import (
+from analysis.nlp.decision import FEATURE_LAYOUTS, mixed_has_evidence, outcome_from_scores, rule_scores
+from analysis.nlp.features import FEATURE_NAMES, raw_sums
+from analysis.nlp.pipeline import build_pipeline
+from analysis.nlp.reader import cue_features, read_cues
+from analysis.nlp.resources import MODEL_FILE, OUTCOMES, READER_FILE, RESOURCES_DIR, TEXTCAT_DIR
+from analysis.nlp.tagger import prepare_text
+from devtools.tagger.evaluation import Item, classification, load_split
+from devtools.tagger.labelled_data import REALDEV_DIR, RealdevMissing, load_realdev
+from devtools.tagger.metrics import calibration
+from devtools.tagger.train_models import (
     FOLDS,
     TextcatRun,
     calibrate,
@@ -74,7 +75,7 @@ L2_GRID = (30.0, 100.0, 300.0, 1000.0, 2000.0)
 EPOCH_GRID = (4,)
 # How sure the model must be to tag helped/worsened/mixed when no cue in the post was tied to exercise
 # (None: never, the post is tagged none). Never below 0.8: a tag with no sentence to show for it is only
-# worth showing when the model is sure. With 0.0-0.7 allowed, the new voices of session 2 made training
+# worth showing when the model is sure. With 0.0-0.7 allowed, new written voices made training
 # pick 0.7 for +0.004-0.008 CV (within noise), and 70%-sure guesses with no evidence reached the badges
 # ("I used to run marathons before I got ill. Now I just rest." came out worsened).
 EVIDENCE_GRID = (None, 0.9, 0.8)
@@ -436,7 +437,7 @@ def main(argv=None) -> None:
         type=Path,
         default=Path(os.environ.get("ANALYSIS_REALDEV_DIR") or REALDEV_DIR),
         help="the real-writing development set (train.jsonl and train-extra.jsonl are fitted on; test.jsonl "
-        "is never read here); default $ANALYSIS_REALDEV_DIR or ../shared/realdev",
+        "is never read here); default $ANALYSIS_REALDEV_DIR or shared/realdev beside the checkout",
     )
     parser.add_argument("--no-realdev", action="store_true", help="fit on the written data only")
     args = parser.parse_args(argv)

@@ -12,8 +12,9 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from .intervention_names import InterventionNames, intervention_names
-from .labelled_data import (
+from analysis.nlp.resources import OUTCOMES
+from devtools.tagger.intervention_names import InterventionNames, intervention_names
+from devtools.tagger.labelled_data import (
     GOLD_DIR,
     GOLD_SPLITS,
     HELD_OUT_SPLITS,
@@ -29,8 +30,7 @@ from .labelled_data import (
     load_seed,
     load_split,
 )
-from .metrics import Calibration, Interval, bootstrap_macro_f1, calibration, classification
-from .resources import OUTCOMES
+from devtools.tagger.metrics import Calibration, Interval, bootstrap_macro_f1, calibration, classification
 
 __all__ = [
     "CHALLENGE_MACRO_F1_THRESHOLD",

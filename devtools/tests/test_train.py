@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from analysis.nlp.evaluation import Item, load_split
-from analysis.nlp.train import FOLDS, assign_folds, calibrate, decide, fit_temperature, group_of
+from devtools.tagger.evaluation import Item, load_split
+from devtools.tagger.train import FOLDS, assign_folds, calibrate, decide, fit_temperature, group_of
 
 
 def test_every_seed_thread_sits_in_one_fold_and_folds_are_balanced():

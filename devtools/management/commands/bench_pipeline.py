@@ -12,14 +12,14 @@ from django.db.models import Max
 from django.utils import timezone
 
 from accounts.models import User
-from analysis import services
+from analysis import queueing, services
 from analysis.models import PostTag, TagStatus
 from analysis.rollups import rollups_backlog_size, rollups_refresh_backlog
 from analysis.tagging import get_tagger
-from analysis.worker_processes import WorkerProcess, wait_until
 from config.celery import app as celery_app
+from devtools.worker_processes import WorkerProcess, wait_until
 from forum.models import Category, Post, Thread
-from forum.seed_corpus import iter_labelled_posts
+from forum.seeding.corpus import iter_labelled_posts
 
 BENCH_SLUG = "benchmark-posts"
 
@@ -79,7 +79,7 @@ class Command(BaseCommand):
             worker.start(timeout=120)
             self._warm_up(worker, post_ids[:workers])
             started_at = timezone.now()
-            if services.tags_queue(post_ids=post_ids, batch_size=batch_size, force=True):
+            if queueing.tags_queue(post_ids=post_ids, batch_size=batch_size, force=True):
                 raise CommandError("the broker refused a batch")
             tags = PostTag.objects.filter(post__thread__category__slug=BENCH_SLUG)
             # Polled once a second (a tighter loop would take CPU from the workers being measured); the
@@ -126,7 +126,7 @@ class Command(BaseCommand):
         """One task per pool process first, so the timing is of the pipeline, not of the workers starting."""
         before = worker.log_path.read_text().count("succeeded in")
         for post_id in post_ids:
-            services.tags_enqueue(post_ids=[post_id], force=True)
+            queueing.tags_enqueue(post_ids=[post_id], force=True)
         wait_until(
             lambda: worker.log_path.read_text().count("succeeded in") >= before + len(post_ids),
             timeout=120,

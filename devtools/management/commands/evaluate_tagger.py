@@ -5,9 +5,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from analysis.nlp import evaluation
 from analysis.nlp.pipeline import build_pipeline
 from analysis.nlp.tagger import Tagger
+from devtools.tagger import evaluation
 
 
 class Command(BaseCommand):
@@ -44,10 +44,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, split, realdev, method, **options):
-        seed_dir = Path(settings.BASE_DIR) / "forum" / "seed_data" / "threads"
         realdev_dir = realdev or Path(settings.ANALYSIS_REALDEV_DIR)
         try:
-            items = evaluation.load_split(split, seed_dir=seed_dir, realdev_dir=realdev_dir)
+            items = evaluation.load_split(split, realdev_dir=realdev_dir)
         except evaluation.RealdevMissing as exc:
             self.stdout.write(f"skipping {split}: {exc}")
             return

@@ -1,0 +1,1 @@
+"""Helpers every app shares (cleaning typed text, accessible forms); imports no app."""
