@@ -12,13 +12,13 @@ from typing import Any
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-import analysis.nlp
+from analysis import nlp
 from analysis.nlp import TAGGER_VERSION
 
 logger = logging.getLogger(__name__)
 
 # The tagger's measured figures on labelled data, written next to it when it is evaluated.
-MODEL_CARD_FILE = Path(analysis.nlp.__file__).parent / "data" / "model_card.json"
+MODEL_CARD_FILE = Path(nlp.__file__).parent / "data" / "model_card.json"
 
 
 @functools.cache

@@ -8,8 +8,8 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="index"),
-    path("dashboard/export.csv", views.dashboard_export, {"fmt": "csv"}, name="export_csv"),
-    path("dashboard/export.json", views.dashboard_export, {"fmt": "json"}, name="export_json"),
+    path("dashboard/export.csv", views.figures_export, {"fmt": "csv"}, name="export_csv"),
+    path("dashboard/export.json", views.figures_export, {"fmt": "json"}, name="export_json"),
     path("dashboard/posts/", views.drill_down, name="posts"),
     path("dashboard/posts/export.csv", views.drill_down_export, {"fmt": "csv"}, name="posts_export_csv"),
     path("dashboard/posts/export.json", views.drill_down_export, {"fmt": "json"}, name="posts_export_json"),

@@ -63,7 +63,7 @@ def dashboard(request):
 
 
 @require_safe
-def dashboard_export(request, fmt: str):
+def figures_export(request, fmt: str):
     filters, form = parse_filters(request.GET)
     if filters is None:
         return JsonResponse(_errors(form), status=400)
