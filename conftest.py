@@ -1,4 +1,5 @@
-"""Project-wide pytest fixtures: factories for members, moderators, categories, threads and posts.
+"""Project-wide pytest fixtures: factories for members, moderators, categories, threads and posts, and tagged
+posts counted in the rollups (tagged_post, world) for the rollup, dashboard and page-security tests.
 
 Factories build rows directly (no rate limit, no tagging), with explicit, increasing timestamps so ordering
 is predictable. Use the services in tests that are about the services.
@@ -7,13 +8,18 @@ is predictable. Use the services in tests that are about the services.
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+import random
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
+from analysis.models import PostTag, TagStatus
 from analysis.nlp import load_tagger
+from analysis.rollups import rollups_refresh_posts
+from forum.models import Post
+from tests.reckoning import month
 
 
 def pytest_configure(config):
@@ -175,6 +181,118 @@ def post_factory(db, request, clock):
         return post
 
     return make
+
+
+# --- tagged posts, counted in the rollups (the rollup, dashboard and page-security tests) ------------
+
+
+@pytest.fixture
+def tagged_post(post_factory, thread_factory, user_factory, category):
+    """tagged_post(outcome="helped", interventions=[("walking", "helped")], author=..., created_at=..., ...)
+
+    A post with a done machine tag (or the given status and labels), its rollups refreshed.
+    """
+    threads = {}
+
+    def make(
+        outcome: str = "helped",
+        *,
+        interventions=(),
+        author=None,
+        created_at: datetime | None = None,
+        confidence: float | None = 0.9,
+        status: str = TagStatus.DONE,
+        author_outcome: str = "",
+        moderator_outcome: str = "",
+        category_=None,
+        body: str | None = None,
+        evidence=None,
+        refresh: bool = True,
+        **post_fields,
+    ):
+        cat = category_ or category
+        if cat.pk not in threads:
+            threads[cat.pk] = thread_factory(category=cat, title=f"Stories in {cat.name}")
+        author = author or user_factory(conditions=["fibromyalgia"])
+        body = body or f"Exercise {outcome} me. " + " ".join(name for name, _ in interventions)
+        post = post_factory(
+            thread=threads[cat.pk], author=author, body=body, created_at=created_at, **post_fields
+        )
+        PostTag.objects.create(
+            post=post,
+            status=status,
+            outcome=outcome if status == TagStatus.DONE else "",
+            confidence=confidence if status == TagStatus.DONE else None,
+            interventions=[
+                {
+                    "name": name,
+                    "kind": "exercise" if name not in ("ldn", "pacing", "massage") else "treatment",
+                    "outcome": o,
+                }
+                for name, o in interventions
+            ],
+            evidence=evidence
+            if evidence is not None
+            else [
+                {
+                    "start": 0,
+                    "end": len(f"Exercise {outcome} me."),
+                    "text": f"Exercise {outcome} me.",
+                    "outcome": outcome,
+                    "intervention": None,
+                }
+            ],
+            author_outcome=author_outcome,
+            moderator_outcome=moderator_outcome,
+        )
+        if refresh:
+            rollups_refresh_posts(post_ids=[post.id])
+        return post
+
+    return make
+
+
+@pytest.fixture
+def world(tagged_post, user_factory, category_factory):
+    """A small forum with everything the figures must handle: conditions, months, categories, confidences,
+    author and moderator labels, opted-out members, hidden and deleted posts, pending and failed tags."""
+    rng = random.Random(20240601)
+    other_category = category_factory(slug="pacing", name="Pacing and crashes")
+    condition_sets = [["fibromyalgia"], ["me/cfs"], ["fibromyalgia", "long covid"], [], ["chronic pain"]]
+    members = [user_factory(conditions=condition_sets[i % 5]) for i in range(9)]
+    opted_out = user_factory(conditions=["fibromyalgia"], research_opt_in=False)
+    outcomes = ["helped", "worsened", "mixed", "none"]
+    names = ["walking", "yoga", "pool", "strength", "ldn"]
+    posts = []
+    for i in range(70):
+        author = opted_out if i % 13 == 0 else members[i % len(members)]
+        interventions = [(name, rng.choice(outcomes)) for name in rng.sample(names, rng.randint(0, 2))]
+        labels = {}
+        if i % 7 == 0:
+            labels["author_outcome"] = rng.choice(outcomes)
+        elif i % 11 == 0:
+            labels["moderator_outcome"] = rng.choice(outcomes)
+        status = "done"
+        if i % 17 == 5:
+            status = "pending"
+        elif i % 19 == 7:
+            status = "failed"
+        posts.append(
+            tagged_post(
+                rng.choice(outcomes),
+                interventions=interventions,
+                author=author,
+                created_at=month(2024, 1 + i % 6, 1 + i % 27),
+                confidence=round(rng.uniform(0.3, 1.0), 2),
+                status=status,
+                category_=other_category if i % 3 == 0 else None,
+                **labels,
+            )
+        )
+    Post.objects.filter(pk__in=[posts[4].pk, posts[9].pk]).update(is_hidden=True)
+    Post.objects.filter(pk=posts[10].pk).update(is_deleted=True)
+    rollups_refresh_posts(post_ids=[posts[4].pk, posts[9].pk, posts[10].pk])
+    return {"posts": posts, "members": members, "opted_out": opted_out, "other_category": other_category}
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,24 @@
-"""The Django side of the outcome tagger (analysis.nlp): one tagger per process, and the version tags are
-written with. Everything about reading posts lives in analysis.nlp."""
+"""The Django side of the outcome tagger (analysis.nlp): one tagger per process, the version tags are
+written with, and its model card. Everything about reading posts lives in analysis.nlp."""
 
 from __future__ import annotations
 
 import functools
+import json
+import logging
+from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from analysis import nlp
 from analysis.nlp import TAGGER_VERSION
+
+logger = logging.getLogger(__name__)
+
+# The tagger's measured figures on labelled data, written next to it when it is evaluated.
+MODEL_CARD_FILE = Path(nlp.__file__).parent / "data" / "model_card.json"
 
 
 @functools.cache
@@ -20,3 +30,16 @@ def get_tagger():
 def tagger_version() -> str:
     """The version tags are written with; cheap (no pipeline is loaded)."""
     return TAGGER_VERSION
+
+
+def model_card() -> dict[str, Any] | None:
+    """The tagger's published evaluation (labelled_items, split, per_class_f1, macro_f1, failure_modes), as
+    written; None when there is none yet or it cannot be read."""
+    try:
+        raw = json.loads(MODEL_CARD_FILE.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        logger.warning("Could not read the model card at %s", MODEL_CARD_FILE, exc_info=True)
+        return None
+    return raw if isinstance(raw, dict) else None

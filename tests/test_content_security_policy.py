@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """Every page carries a strict Content-Security-Policy and a Permissions-Policy, and still works under them.
 
 The policy allows only the site's own files: no inline script or style, no plugins, no <base>, forms
@@ -13,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from analysis.tests.dashboard_fixtures import month, tagged_post  # noqa: F401 - fixtures
+from tests.reckoning import month
 from tests.service_checks import headless_chromium
 
 STRICT_DIRECTIVES = {

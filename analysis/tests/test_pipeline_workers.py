@@ -67,7 +67,7 @@ def bulk_posts(thread, author, n: int) -> list[int]:
 
 
 def public_counts(client) -> dict[str, int]:
-    body = client.get(reverse("api:dashboard")).json()["overall"]
+    body = client.get(reverse("dashboards:api_dashboard")).json()["overall"]
     return {o["outcome"]: o["count"] for o in body["outcomes"] if o["count"]}
 
 

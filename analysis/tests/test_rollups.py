@@ -1,4 +1,3 @@
-# ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
 """The rollups stay exact as tags, posts and members change (analysis/rollups.py)."""
 
 import threading
@@ -29,13 +28,7 @@ from analysis.rollups import (
     rollups_refresh_member,
     rollups_refresh_posts,
 )
-from analysis.tests.dashboard_fixtures import (  # noqa: F401 - fixtures
-    counted_reports,
-    month,
-    outcome_counts,
-    tagged_post,
-    world,
-)
+from tests.reckoning import counted_reports, month, outcome_counts
 from tests.service_checks import require_postgres
 
 pytestmark = pytest.mark.django_db

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "accounts",
     "forum",
     "analysis",
+    "dashboards",
     "devtools",
 ]
 

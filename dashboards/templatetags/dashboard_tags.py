@@ -1,0 +1,56 @@
+"""Charts, descriptions and number formats for the dashboard templates."""
+
+from django import template
+from django.urls import reverse
+
+from dashboards import charts
+
+register = template.Library()
+
+
+@register.simple_tag
+def outcome_bars(dist, prefix):
+    return charts.outcome_bars(dist, drill_url=reverse("dashboards:posts"), prefix=prefix)
+
+
+@register.simple_tag
+def diverging_bars(dists, prefix):
+    return charts.diverging_bars(dists, drill_url=reverse("dashboards:posts"), prefix=prefix)
+
+
+@register.simple_tag
+def monthly_bars(dists, prefix):
+    return charts.monthly_bars(dists, drill_url=reverse("dashboards:posts"), prefix=prefix)
+
+
+@register.simple_tag
+def describe(dist, subject="exercise"):
+    return charts.describe_distribution(dist, subject=subject)
+
+
+@register.simple_tag
+def describe_breakdown(dists, by):
+    return charts.describe_breakdown(dists, by=by)
+
+
+@register.filter
+def percent(share):
+    """ "32.6%", or "" when the group is too small for a percentage."""
+    return f"{share.percent:.1f}%" if share.percent is not None else ""
+
+
+@register.filter
+def interval(share):
+    """ "29.1–36.2%" (95% Wilson interval), or ""."""
+    bounds = share.interval_percent
+    return f"{bounds[0]:.1f}–{bounds[1]:.1f}%" if bounds else ""
+
+
+@register.filter
+def rate(value):
+    return "" if value is None else f"{100 * value:.1f}%"
+
+
+@register.filter
+def f1(value):
+    return "not measured yet" if value is None else f"{value:.2f}"

@@ -1,0 +1,41 @@
+"""The words the dashboards put above their figures: the page notes, a description of the filters and each
+drill-down's title. The pages, the exports and the API all take them from here, so they say the same."""
+
+from __future__ import annotations
+
+from analysis.vocabulary import ALL, condition_label, confidence_label, intervention_label, outcome_label
+from dashboards.filters import DashboardFilters, DrillDown
+
+SELF_SELECTED_NOTE = (
+    "These are reports members chose to write, read by a machine tagger or labelled by their authors: "
+    "self-selected experiences, not a trial. They cannot say how likely exercise is to help or harm anyone."
+)
+MEMBER_NOTE = (
+    "Each member counts once per intervention, by their latest report about it (a post that names it "
+    "without an outcome counts only if they never reported one). The date filter does not apply."
+)
+
+
+def filters_description(filters: DashboardFilters) -> str:
+    parts = [intervention_label(filters.intervention), condition_label(filters.condition).lower()]
+    if filters.since or filters.until:
+        since = filters.since.strftime("%B %Y") if filters.since else "the start"
+        until = filters.until.strftime("%B %Y") if filters.until else "now"
+        parts.append(f"{since} to {until}")
+    parts.append(confidence_label(filters.scope))
+    return ", ".join(parts)
+
+
+def drill_title(drill: DrillDown) -> str:
+    f = drill.filters
+    subject = "exercise" if f.intervention == ALL else intervention_label(f.intervention).lower()
+    what = "Members whose latest report says" if drill.members else "Posts reporting that"
+    if drill.members and drill.first:
+        first, latest = outcome_label(drill.first).lower(), outcome_label(drill.outcome).lower()
+        return f"Members who first reported {first}, then {latest}: {subject}"
+    if drill.outcome == "none":
+        return f"{'Members' if drill.members else 'Posts'} reporting no outcome of {subject}"
+    if drill.outcome == "mixed":
+        return f"{what} {subject} both helped and harmed (mixed)"
+    verb = "made them worse" if drill.outcome == "worsened" else "helped"
+    return f"{what} {subject} {verb}"
