@@ -1,5 +1,5 @@
 # ruff: noqa: F811 - pytest fixtures imported from dashboard_fixtures are redefined as arguments
-"""The rollups stay exact as tags, posts and members change (analysis/rollups.py)."""
+"""The rollups stay exact as tags, posts and members change (analysis/rollups/)."""
 
 import threading
 from datetime import date
@@ -20,7 +20,6 @@ from analysis.models import (
     TagStatus,
 )
 from analysis.rollups import (
-    intervention_outcomes,
     member_reports,
     rollups_check,
     rollups_mark_stale,
@@ -259,22 +258,6 @@ def test_machine_tags_count_only_under_the_confidence_thresholds_they_pass(tagge
 def test_a_confidence_exactly_on_a_threshold_passes_it(tagged_post):
     tagged_post("helped", confidence=0.7)
     assert posts_in(scope=3) == 1
-
-
-def test_an_intervention_named_twice_with_different_outcomes_is_mixed():
-    outcomes = intervention_outcomes(
-        [
-            {"name": "Walking", "kind": "exercise", "outcome": "helped"},
-            {"name": "walking", "kind": "exercise", "outcome": "worsened"},
-            {"name": "yoga", "kind": "exercise", "outcome": "none"},
-            {"name": "yoga", "kind": "exercise", "outcome": "helped"},
-            {"name": "", "outcome": "helped"},
-            "garbage",
-        ],
-        shown="mixed",
-        person_labelled=False,
-    )
-    assert outcomes == {"walking": "mixed", "yoga": "helped"}
 
 
 def test_a_members_latest_report_counts_once_and_their_change_is_a_trajectory(tagged_post, member):
