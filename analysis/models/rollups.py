@@ -1,6 +1,6 @@
 """Precomputed counts the public dashboards read, and the per-post record that keeps them exact.
 
-Written only by analysis/rollups.py. Each post's current contribution is recorded (PostFact + FactRow),
+Written only by analysis/rollups/. Each post's current contribution is recorded (PostFact + FactRow),
 so a change is applied as a difference: old contribution out, new one in, in one transaction.
 
 Keys: `scope` folds the two tag filters into one column (0..5: minimum confidence

@@ -1,4 +1,4 @@
-"""The rollups stay exact as tags, posts and members change (analysis/rollups.py)."""
+"""The rollups stay exact as tags, posts and members change (analysis/rollups/)."""
 
 import threading
 from datetime import date
@@ -19,7 +19,6 @@ from analysis.models import (
     TagStatus,
 )
 from analysis.rollups import (
-    intervention_outcomes,
     member_reports,
     rollups_check,
     rollups_mark_stale,
@@ -254,22 +253,6 @@ def test_a_confidence_exactly_on_a_threshold_passes_it(tagged_post):
     assert posts_in(scope=3) == 1
 
 
-def test_an_intervention_named_twice_with_different_outcomes_is_mixed():
-    outcomes = intervention_outcomes(
-        [
-            {"name": "Walking", "kind": "exercise", "outcome": "helped"},
-            {"name": "walking", "kind": "exercise", "outcome": "worsened"},
-            {"name": "yoga", "kind": "exercise", "outcome": "none"},
-            {"name": "yoga", "kind": "exercise", "outcome": "helped"},
-            {"name": "", "outcome": "helped"},
-            "garbage",
-        ],
-        shown="mixed",
-        person_labelled=False,
-    )
-    assert outcomes == {"walking": "mixed", "yoga": "helped"}
-
-
 def test_a_members_latest_report_counts_once_and_their_change_is_a_trajectory(tagged_post, member):
     # given a member who said walking helped, then mentioned it without an outcome,
     # then that it made them worse
@@ -389,7 +372,7 @@ def test_concurrent_refreshes_of_overlapping_posts_stay_exact_on_postgresql(
     # then every refresh was applied exactly once, from the latest tags
     assert rollups_check().ok, rollups_check().differences
 
-    # and one more refresh of every post (the lead's hooks run after every change) leaves them exact
+    # and one more refresh of every post (the hooks run after every change) leaves them exact
     rollups_refresh_posts(post_ids=ids)
     assert rollups_check().ok, rollups_check().differences
     assert connection.vendor == "postgresql"

@@ -13,6 +13,7 @@ import numpy as np
 
 from analysis.nlp.decision import MIXED_MIN_CONFIDENCE
 from analysis.nlp.features import FEATURE_NAMES
+from analysis.nlp.reader import READER_FEATURES, cue_label, reader_features
 from analysis.nlp.resources import OUTCOMES, TEXTCAT_CONFIG
 from analysis.nlp.tagger import prepare_text
 from devtools.tagger.labelled_data import Item
@@ -232,8 +233,6 @@ def fit_reader(rows: list[list[tuple[dict, object]]], outcomes: list[str], c: fl
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    from analysis.nlp.reader import cue_label
-
     feats = [x for post in rows for x, _ in post]
     labels = [cue_label(cue, o) for post, o in zip(rows, outcomes, strict=True) for _, cue in post]
     vectorizer = DictVectorizer()
@@ -242,8 +241,6 @@ def fit_reader(rows: list[list[tuple[dict, object]]], outcomes: list[str], c: fl
 
 
 def reader_post_features(rows: list[list[tuple[dict, object]]], fitted) -> np.ndarray:
-    from analysis.nlp.reader import READER_FEATURES, reader_features
-
     vectorizer, model = fitted
     out = np.zeros((len(rows), len(READER_FEATURES)))
     for i, post in enumerate(rows):
@@ -254,7 +251,6 @@ def reader_post_features(rows: list[list[tuple[dict, object]]], fitted) -> np.nd
 
 
 def reader_run(rows, outcomes: list[str], folds: np.ndarray, dev_rows) -> ReaderRun:
-    from analysis.nlp.reader import READER_FEATURES
 
     n = len(rows)
     width = len(READER_FEATURES)
