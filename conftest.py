@@ -20,6 +20,7 @@ from analysis.nlp import load_tagger
 from analysis.rollups import rollups_refresh_posts
 from forum.models import Post
 from tests.reckoning import month
+from tests.service_checks import headless_chromium
 
 
 def pytest_configure(config):
@@ -299,3 +300,29 @@ def world(tagged_post, user_factory, category_factory):
 def tagger():
     """The outcome tagger, built once for the whole run (the tagger's tests and its quality checks)."""
     return load_tagger()
+
+
+# --- threads for the hidden-thread tests (the profile page and the dashboards) --------------------------
+
+
+@pytest.fixture
+def secret_thread(thread_factory, user_factory):
+    """A thread whose title names someone: it must not show once the thread or its opening post is hidden."""
+    return thread_factory(
+        title="Jane Doe at number 12 and what walking did to her", author=user_factory(username="opener")
+    )
+
+
+@pytest.fixture
+def open_thread(thread_factory, user_factory):
+    return thread_factory(title="Pacing stories", author=user_factory(username="pacer"))
+
+
+@pytest.fixture
+def browser():
+    """Headless Chromium (skips, or fails under REQUIRE_SERVICES, without it)."""
+    driver = headless_chromium()
+    try:
+        yield driver
+    finally:
+        driver.quit()

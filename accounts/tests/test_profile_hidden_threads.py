@@ -11,18 +11,6 @@ from forum.services import post_hide, thread_hide
 
 pytestmark = pytest.mark.django_db
 
-SECRET_TITLE = "Jane Doe at number 12 and what walking did to her"
-
-
-@pytest.fixture
-def secret_thread(thread_factory, user_factory):
-    return thread_factory(title=SECRET_TITLE, author=user_factory(username="opener"))
-
-
-@pytest.fixture
-def open_thread(thread_factory, user_factory):
-    return thread_factory(title="Pacing stories", author=user_factory(username="pacer"))
-
 
 def test_the_profile_page_shows_others_the_placeholder_for_a_thread_whose_opening_post_is_hidden(
     client, post_factory, secret_thread, member, other_member, moderator
@@ -39,13 +27,13 @@ def test_the_profile_page_shows_others_the_placeholder_for_a_thread_whose_openin
             client.force_login(viewer)
         html = client.get(url).content.decode()
         assert "Same here." in html
-        assert SECRET_TITLE not in html
+        assert secret_thread.title not in html
         assert TITLE_PLACEHOLDER_HIDDEN in html
     # The opening post's own author still reads the title on their profile, and the moderators do
     client.force_login(secret_thread.author)
-    assert SECRET_TITLE in client.get(reverse("accounts:profile", args=["opener"])).content.decode()
+    assert secret_thread.title in client.get(reverse("accounts:profile", args=["opener"])).content.decode()
     client.force_login(moderator)
-    assert SECRET_TITLE in client.get(url).content.decode()
+    assert secret_thread.title in client.get(url).content.decode()
 
 
 def test_the_profile_page_leaves_out_posts_in_a_hidden_thread(
@@ -55,7 +43,7 @@ def test_the_profile_page_leaves_out_posts_in_a_hidden_thread(
     thread_hide(thread=secret_thread, moderator=moderator, reason="personal details")
     html = client.get(reverse("accounts:profile", args=[member.username])).content.decode()
     assert "Same here." not in html
-    assert SECRET_TITLE not in html
+    assert secret_thread.title not in html
 
 
 def test_the_profile_page_costs_no_query_per_post(client, post_factory, secret_thread, open_thread, member):

@@ -11,20 +11,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.reckoning import month
-from tests.service_checks import headless_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
-
-
-@pytest.fixture
-def browser():
-    driver = headless_chromium()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def full_page_screenshot(driver, path: Path, width: int):

@@ -19,8 +19,6 @@ from forum.services import post_delete, post_hide, thread_hide, thread_restore
 
 pytestmark = pytest.mark.django_db
 
-SECRET_TITLE = "Jane Doe at number 12 and what walking did to her"
-
 
 @pytest.fixture
 def report(post_factory, user_factory):
@@ -35,16 +33,6 @@ def report(post_factory, user_factory):
         return post
 
     return make
-
-
-@pytest.fixture
-def secret_thread(thread_factory, user_factory):
-    return thread_factory(title=SECRET_TITLE, author=user_factory(username="opener"))
-
-
-@pytest.fixture
-def open_thread(thread_factory, user_factory):
-    return thread_factory(title="Pacing stories", author=user_factory(username="pacer"))
 
 
 def overall(client) -> dict[str, int]:
@@ -108,7 +96,8 @@ def test_the_drill_downs_api_and_exports_leave_out_the_posts_of_a_hidden_thread(
     members = client.get(reverse("dashboards:api_posts"), {"outcome": "worsened", "view": "members"}).json()
     assert hidden.id not in [p["post_id"] for p in members["posts"]]
     assert (
-        SECRET_TITLE not in client.get(reverse("dashboards:posts"), {"outcome": "worsened"}).content.decode()
+        secret_thread.title
+        not in client.get(reverse("dashboards:posts"), {"outcome": "worsened"}).content.decode()
     )
 
 
@@ -131,7 +120,7 @@ def test_a_reply_under_a_hidden_or_deleted_opening_post_is_listed_under_the_plac
     # Then the reply is still listed, but under the placeholder, everywhere
     html = client.get(reverse("dashboards:posts"), {"outcome": "worsened"}).content.decode()
     assert f'<h2 id="post-{reply.id}-title"' in html
-    assert SECRET_TITLE not in html
+    assert secret_thread.title not in html
     rows = csv_rows(client, outcome="worsened")
     assert [(int(r["post_id"]), r["thread_title"]) for r in rows] == [(reply.id, expected)]
     api = client.get(reverse("dashboards:api_posts"), {"outcome": "worsened"}).json()
@@ -141,7 +130,7 @@ def test_a_reply_under_a_hidden_or_deleted_opening_post_is_listed_under_the_plac
     # Also for a moderator and for the opening post's author: the dashboards are public data
     client.force_login(moderator)
     assert (
-        SECRET_TITLE
+        secret_thread.title
         not in client.get(reverse("dashboards:posts_export_csv"), {"outcome": "worsened"}).content.decode()
     )
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from forum.models import Draft
 from forum.tests.page_parsing import input_value
-from tests.service_checks import headless_chromium, require_postgres
+from tests.service_checks import require_postgres
 
 pytestmark = pytest.mark.django_db
 
@@ -282,15 +282,6 @@ def test_new_drafts_sent_at_once_do_not_pass_the_cap(client, live_server, member
 
 
 # --- in a real browser (headless Chromium): the editor shows refusals, and sign-out forgets drafts ------
-
-
-@pytest.fixture
-def browser():
-    driver = headless_chromium()
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def _sign_in(driver, client, live_server, member, settings):
