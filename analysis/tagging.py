@@ -14,6 +14,7 @@ from django.utils.module_loading import import_string
 
 from analysis import nlp
 from analysis.nlp import TAGGER_VERSION
+from analysis.nlp.resources import MODEL_FILE, RESOURCES_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,20 @@ def get_tagger():
 def tagger_version() -> str:
     """The version tags are written with; cheap (no pipeline is loaded)."""
     return TAGGER_VERSION
+
+
+def real_text_confusion() -> dict[str, Any] | None:
+    """How the shipped tagger reads real writing, cross-validated on labelled public posts by patients:
+    {"labels": [...], "confusion": [[count, ...], ...] (rows: the writer's outcome, columns: the tagger's),
+    "items": n}; None when the committed model carries none."""
+    try:
+        model = json.loads((RESOURCES_DIR / MODEL_FILE).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    measured = model.get("cv_real") if isinstance(model, dict) else None
+    if not isinstance(measured, dict) or "confusion" not in measured or "labels" not in measured:
+        return None
+    return {"labels": measured["labels"], "confusion": measured["confusion"], "items": measured.get("items")}
 
 
 def model_card() -> dict[str, Any] | None:

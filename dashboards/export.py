@@ -14,7 +14,13 @@ from dashboards.filters import DashboardFilters, DrillDown
 from dashboards.selectors.distributions import MIN_MEMBERS_FOR_SHARE, MIN_POSTS_FOR_SHARE, Distribution
 from dashboards.selectors.drill_down import DrillPost
 from dashboards.selectors.figures import Dashboard
-from dashboards.titles import MEMBER_NOTE, SELF_SELECTED_NOTE, drill_title, filters_description
+from dashboards.titles import (
+    CORRECTION_NOTE,
+    MEMBER_NOTE,
+    SELF_SELECTED_NOTE,
+    drill_title,
+    filters_description,
+)
 
 # Drill-down exports stop after this many posts (the JSON says when it was cut).
 EXPORT_MAX_POSTS = 10_000
@@ -34,6 +40,10 @@ CSV_COLUMNS = [
     "author_confirmed",
     "moderator_labelled",
     "machine_only",
+    "corrected_percent",
+    "corrected_ci95_low",
+    "corrected_ci95_high",
+    "corrected_note",
 ]
 POST_CSV_COLUMNS = [
     "post_id",
@@ -89,6 +99,7 @@ def distribution_dict(dist: Distribution, posts_url: str) -> dict:
         "author_confirmed": dist.author_confirmed,
         "moderator_labelled": dist.moderator_labelled,
         "machine_only": dist.machine_only,
+        "corrected_note": dist.correction_note,
         "outcomes": [
             {
                 "outcome": share.outcome,
@@ -96,6 +107,12 @@ def distribution_dict(dist: Distribution, posts_url: str) -> dict:
                 "count": share.count,
                 "percent": share.percent,
                 "ci95_percent": list(share.interval_percent) if share.interval_percent else None,
+                "corrected": {
+                    "percent": share.corrected,
+                    "ci95_percent": list(share.corrected_interval_percent),
+                }
+                if share.corrected is not None
+                else None,
                 "author_confirmed": share.author_confirmed,
                 "moderator_labelled": share.moderator_labelled,
                 "posts": f"{posts_url}?{share.query}",
@@ -119,6 +136,7 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
             "self_selected": SELF_SELECTED_NOTE,
             "too_few_to_say": f"No percentage for fewer than {MIN_POSTS_FOR_SHARE} posts "
             f"(or {MIN_MEMBERS_FOR_SHARE} members); intervals are 95% Wilson score intervals.",
+            "corrected": CORRECTION_NOTE,
             "not_counted": "Posts that are hidden, deleted, by members who opted out of research, "
             "or whose tag "
             "is pending or failed are not counted.",
@@ -167,6 +185,15 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
             "per_class_f1": card.per_class_f1 or None,
             "macro_f1": card.macro_f1,
             "failure_modes": list(card.failure_modes),
+            "real_text": {
+                "posts": card.real_text_items,
+                "read_as": {
+                    row.outcome: {"posts": row.posts, "shares": dict(row.read_as)} for row in card.real_text
+                },
+                "in_words": [row.sentence for row in card.real_text],
+            }
+            if card.real_text
+            else None,
             "agreement_with_authors": {
                 "labelled": agreement.labelled,
                 "agreed": agreement.agreed,
@@ -223,6 +250,9 @@ def _csv_rows(figure: str, dist: Distribution) -> Iterator[list]:
             share.author_confirmed,
             share.moderator_labelled,
             share.machine_only,
+            "" if share.corrected is None else share.corrected,
+            *(share.corrected_interval_percent or ("", "")),
+            csv_text(dist.correction_note),
         ]
 
 

@@ -14,6 +14,16 @@ MEMBER_NOTE = (
     "Each member counts once per intervention, by their latest report about it (a post that names it "
     "without an outcome counts only if they never reported one). The date filter does not apply."
 )
+CORRECTION_NOTE = (
+    "The machine tagger misreads real posts about half the time. Beside each raw share is an estimate of "
+    "what members reported, corrected for the tagger's errors as measured on labelled public posts by "
+    "patients (a maximum-likelihood estimate given its confusion matrix), with a 95% interval that carries "
+    "the doubt about both the posts and that measurement (a bootstrap over both). Labels authors and "
+    "moderators gave are counted as they are. It assumes the tagger misreads the posts here as it misread "
+    "those: on text it reads better, such as stories it was trained on, it over-corrects. Members' figures "
+    "are corrected as if every latest report were a machine reading; per-intervention figures use the "
+    "tagger's errors on whole posts."
+)
 
 
 def filters_description(filters: DashboardFilters) -> str:

@@ -20,7 +20,13 @@ from dashboards.selectors.drill_down import (
     drill_post,
 )
 from dashboards.selectors.figures import dashboard_figures
-from dashboards.titles import MEMBER_NOTE, SELF_SELECTED_NOTE, drill_title, filters_description
+from dashboards.titles import (
+    CORRECTION_NOTE,
+    MEMBER_NOTE,
+    SELF_SELECTED_NOTE,
+    drill_title,
+    filters_description,
+)
 
 
 def _csv_response(rows, filename: str) -> HttpResponse:
@@ -51,6 +57,7 @@ def dashboard(request):
         "min_posts": MIN_POSTS_FOR_SHARE,
         "min_members": MIN_MEMBERS_FOR_SHARE,
         "self_selected_note": SELF_SELECTED_NOTE,
+        "correction_note": CORRECTION_NOTE,
         "member_note": MEMBER_NOTE,
     }
     if filters is None:

@@ -12,7 +12,13 @@ from analysis.models import OutcomeRollup, PostTag, StudyClaim, TagStatus
 from analysis.vocabulary import ALL, condition_label, intervention_label
 from dashboards.filters import DashboardFilters
 from dashboards.selectors.claims import ClaimView, claim_views
-from dashboards.selectors.distributions import Distribution, distribution, intervention_sort_key
+from dashboards.selectors.distributions import (
+    Distribution,
+    distribution,
+    distributions_correct,
+    intervention_sort_key,
+    why_not_corrected,
+)
 from dashboards.selectors.members import Trajectory, member_figures
 from dashboards.selectors.tagger_quality import AgreementFigure, ModelCard, agreement_figure, model_card
 from forum.models import Category
@@ -102,8 +108,13 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
     )
 
     f = filters
+    why_not = why_not_corrected(f)
     overall_d = distribution(
-        key=ALL, label=intervention_label(f.intervention), counts=overall, params=f.params()
+        key=ALL,
+        label=intervention_label(f.intervention),
+        counts=overall,
+        params=f.params(),
+        why_not_corrected=why_not,
     )
     by_intervention = sorted(
         (
@@ -113,6 +124,7 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
                 counts=counts,
                 params=f.with_(intervention=name).params(),
                 selected=name == f.intervention,
+                why_not_corrected=why_not,
             )
             for (name,), counts in per_intervention.items()
         ),
@@ -126,6 +138,7 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
                 counts=counts,
                 params=f.with_(condition=c).params(),
                 selected=c == f.condition,
+                why_not_corrected=why_not,
             )
             for (c,), counts in per_condition.items()
         ),
@@ -138,6 +151,7 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
                 label=names.get(cid, f"Category {cid}"),
                 counts=counts,
                 params=f.category_params(cid),
+                why_not_corrected=why_not,
             )
             for cid, counts in categories.items()
         ),
@@ -149,12 +163,17 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
             label=month.strftime("%B %Y"),
             counts=months[month],
             params=f.with_(since=month, until=month).params(),
+            why_not_corrected=why_not,
         )
         for month in sorted(months)
     ]
     members = member_figures(filters)  # 5.
     claims, unmatched = claim_views(by_intervention, members.by_intervention)  # 6.
     pending, failed = _queue_counts()  # 7.
+    distributions_correct(
+        [overall_d, *by_intervention, *by_condition, *by_category, *by_month, members.overall]
+        + members.by_intervention
+    )
     return Dashboard(
         filters=filters,
         overall=overall_d,

@@ -10,7 +10,12 @@ from django.db.models import Sum
 from analysis.models import MemberRollup, Outcome
 from analysis.vocabulary import ALL, OUTCOME_ORDER, intervention_label, outcome_label
 from dashboards.filters import DashboardFilters, drill_query
-from dashboards.selectors.distributions import Distribution, distribution, intervention_sort_key
+from dashboards.selectors.distributions import (
+    Distribution,
+    distribution,
+    intervention_sort_key,
+    why_not_corrected,
+)
 
 
 @dataclass(frozen=True)
@@ -62,6 +67,7 @@ def member_figures(filters: DashboardFilters) -> MemberFigures:
             params=filters.member_params(name),
             unit="members",
             selected=name == filters.intervention,
+            why_not_corrected=why_not_corrected(filters),
         )
 
     overall = member_distribution(filters.intervention)

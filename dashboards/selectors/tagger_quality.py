@@ -10,6 +10,7 @@ from analysis import tagging
 from analysis.models import AgreementRollup
 from analysis.statistics import Interval, wilson_interval
 from analysis.vocabulary import OUTCOME_ORDER, outcome_label
+from dashboards.selectors.distributions import tagger_confusion
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,26 @@ class AgreementFigure:
         return wilson_interval(self.agreed, self.labelled) if self.labelled else None
 
 
+def _in_tens(share: float) -> str:
+    tens = round(share * 10)
+    return f"{tens} in 10" if tens else "fewer than 1 in 10"
+
+
+@dataclass(frozen=True)
+class RealTextReading:
+    """How the tagger read the labelled real posts whose writers meant one outcome."""
+
+    outcome: str
+    posts: int
+    read_as: tuple[tuple[str, float], ...]  # (outcome, share), most often first
+
+    @property
+    def sentence(self) -> str:
+        readings = ", ".join(f"{_in_tens(share)} as {outcome_label(o).lower()}" for o, share in self.read_as)
+        meant = outcome_label(self.outcome).lower()
+        return f"Of {self.posts} posts whose writers meant \u201c{meant}\u201d, the tagger read {readings}."
+
+
 @dataclass(frozen=True)
 class ModelCard:
     """The tagger's measured figures (analysis.tagging.model_card()); None: not measured yet."""
@@ -57,6 +78,8 @@ class ModelCard:
     per_class_f1: dict[str, float] = field(default_factory=dict)
     macro_f1: float | None = None
     failure_modes: tuple[str, ...] = ()
+    real_text: tuple[RealTextReading, ...] = ()  # its confusion on real writing, row by row
+    real_text_items: int | None = None
 
     @property
     def measured(self) -> bool:
@@ -89,12 +112,35 @@ def _number(value):
     return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
+def real_text_readings() -> tuple[RealTextReading, ...]:
+    confusion = tagger_confusion()
+    if confusion is None:
+        return ()
+    rows = []
+    for outcome in OUTCOME_ORDER:
+        read = confusion.read_as(outcome)
+        posts = confusion.counts[confusion.labels.index(outcome)]
+        rows.append(
+            RealTextReading(
+                outcome=outcome,
+                posts=sum(posts),
+                read_as=tuple(sorted(read.items(), key=lambda item: -item[1])),
+            )
+        )
+    return tuple(rows)
+
+
 def model_card() -> ModelCard:
     """The measured figures, if the tagger has published them; never made up. Fields of the wrong type are
     left out rather than shown."""
+    confusion = tagger_confusion()
+    real = {
+        "real_text": real_text_readings(),
+        "real_text_items": confusion.items if confusion is not None else None,
+    }
     raw = tagging.model_card()
     if raw is None:
-        return ModelCard()
+        return ModelCard(**real)
     f1 = raw.get("per_class_f1") if isinstance(raw.get("per_class_f1"), dict) else {}
     modes = raw.get("failure_modes") if isinstance(raw.get("failure_modes"), list) else []
     labelled = _number(raw.get("labelled_items"))
@@ -104,4 +150,5 @@ def model_card() -> ModelCard:
         per_class_f1={o: float(v) for o, v in f1.items() if o in OUTCOME_ORDER and _number(v) is not None},
         macro_f1=_number(raw.get("macro_f1")),
         failure_modes=tuple(str(m) for m in modes if m),
+        **real,
     )

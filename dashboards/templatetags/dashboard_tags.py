@@ -47,6 +47,15 @@ def interval(share):
 
 
 @register.filter
+def corrected(share):
+    """ "41.0% (22.3–60.8%)": the estimate corrected for the tagger's errors with its 95% interval, or ""."""
+    if share.corrected is None:
+        return ""
+    low, high = share.corrected_interval_percent
+    return f"{share.corrected:.1f}% ({low:.1f}–{high:.1f}%)"
+
+
+@register.filter
 def rate(value):
     return "" if value is None else f"{100 * value:.1f}%"
 

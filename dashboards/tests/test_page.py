@@ -89,7 +89,7 @@ def test_machine_tags_and_author_confirmed_tags_are_told_apart(client, world):
         mine = [post for post, o in reports if o == outcome]
         author = sum(1 for post in mine if post.tag.author_outcome)
         moderator = sum(1 for post in mine if not post.tag.author_outcome and post.tag.moderator_outcome)
-        assert table[label][3:] == [str(author), str(moderator), str(len(mine) - author - moderator)]
+        assert table[label][4:] == [str(author), str(moderator), str(len(mine) - author - moderator)]
 
 
 def test_each_intervention_row_equals_an_independent_count(client, world):
