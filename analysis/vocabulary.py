@@ -67,7 +67,7 @@ def label_in_sentence(label: str) -> str:
 
 
 def intervention_in_sentence(name: str) -> str:
-    """What a sentence calls an intervention: "walking", "LDN (low-dose naltrexone)"; all of them, "exercise"."""
+    """What a sentence calls an intervention: "walking", "LDN (low-dose naltrexone)"; "*" is "exercise"."""
     return "exercise" if name == ALL else label_in_sentence(intervention_label(name))
 
 
