@@ -1,6 +1,8 @@
 """The names the dashboards show: outcomes in the order they are shown (harms first), interventions and
 conditions (docs/labelling.md), and the tag-filter scopes shared by the rollups and the filters."""
 
+import re
+
 from accounts.models import Condition
 from analysis.models import Outcome
 from analysis.nlp.resources import intervention_kinds
@@ -34,9 +36,18 @@ _SPECIAL_LABELS = {
     ALL: "Exercise overall",
 }
 
+# The names a filter may ask for: the lexicon's exercises and treatments (the only names the tagger writes;
+# "exertion" entries are folded into the exercise they refer to, so never stored).
+INTERVENTION_NAMES: frozenset[str] = frozenset(EXERCISES + TREATMENTS)
+
 # Members who share no condition are counted under this key.
 NOT_SHARED = "unknown"
 CONDITION_LABELS: dict[str, str] = {**dict(Condition.choices), NOT_SHARED: "Not shared"}
+
+# A capitalised word that is still a name inside a sentence; acronyms (GET, LDN, ME/CFS, COVID) keep their
+# case without being listed, because only a capital followed by lower-case letters is lowered.
+_PROPER_NAMES = frozenset({"Pilates"})
+_CAPITALISED_WORD = re.compile(r"\b[A-Z][a-z]+\b")
 
 
 def intervention_label(name: str) -> str:
@@ -47,6 +58,21 @@ def condition_label(key: str) -> str:
     if key == ALL:
         return "All conditions"
     return CONDITION_LABELS.get(key, key)
+
+
+def label_in_sentence(label: str) -> str:
+    """A label as written inside a sentence: "Graded exercise therapy (GET)" -> "graded exercise therapy
+    (GET)", "Long COVID" -> "long COVID", "ME/CFS" and "LDN (low-dose naltrexone)" unchanged."""
+    return _CAPITALISED_WORD.sub(lambda m: m[0] if m[0] in _PROPER_NAMES else m[0].lower(), label)
+
+
+def intervention_in_sentence(name: str) -> str:
+    """What a sentence calls an intervention: "walking", "LDN (low-dose naltrexone)"; "*" is "exercise"."""
+    return "exercise" if name == ALL else label_in_sentence(intervention_label(name))
+
+
+def condition_in_sentence(key: str) -> str:
+    return label_in_sentence(condition_label(key))
 
 
 def outcome_label(outcome: str) -> str:

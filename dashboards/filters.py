@@ -8,7 +8,6 @@ month range, and view=members for the member-level lists. Every dashboard link's
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlencode
@@ -21,13 +20,13 @@ from analysis.vocabulary import (
     CONDITION_LABELS,
     CONFIDENCE_THRESHOLDS,
     EXERCISES,
+    INTERVENTION_NAMES,
     OUTCOME_LABELS,
     OUTCOME_ORDER,
     TREATMENTS,
     intervention_label,
 )
 
-_NAME = re.compile(r"^[a-z0-9][a-z0-9 /'&.-]{0,39}$")
 MONTH_FORMAT = "%Y-%m"
 
 
@@ -45,6 +44,8 @@ class MonthInput(forms.DateInput):
 
 
 class DashboardFilterForm(forms.Form):
+    # Char fields over a fixed Select, validated in clean_*: a link's "Walking" or "ME/CFS" still matches,
+    # and an unknown value's error does not repeat it (Django's invalid_choice message would).
     intervention = forms.CharField(
         required=False,
         label="Intervention",
@@ -54,10 +55,10 @@ class DashboardFilterForm(forms.Form):
             + [(name, intervention_label(name)) for name in TREATMENTS]
         ),
     )
-    condition = forms.ChoiceField(
+    condition = forms.CharField(
         required=False,
         label="Condition",
-        choices=[("", "All conditions")] + list(CONDITION_LABELS.items()),
+        widget=forms.Select(choices=[("", "All conditions"), *CONDITION_LABELS.items()]),
     )
     since = forms.DateField(
         required=False, label="From month", input_formats=[MONTH_FORMAT], widget=MonthInput()
@@ -77,18 +78,26 @@ class DashboardFilterForm(forms.Form):
         label="Only posts whose author confirmed the tag",
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # A drill-down link may name an intervention the tagger found outside the canonical list.
-        current = (self.data.get("intervention") or "").strip().lower() if self.is_bound else ""
-        widget = self.fields["intervention"].widget
-        if current and _NAME.match(current) and current not in {value for value, _ in widget.choices}:
-            widget.choices = [*widget.choices, (current, intervention_label(current))]
-
     def clean_intervention(self):
+        # Only the lexicon's names: the tagger writes no others, so any other name has no figures, and
+        # showing one as a heading would state "n = 0" about something nobody was asked about.
         value = (self.cleaned_data.get("intervention") or "").strip().lower()
-        if value and not _NAME.match(value):
-            raise forms.ValidationError("Choose an intervention from the list.")
+        if value in ("", ALL):
+            return ""
+        if value not in INTERVENTION_NAMES:
+            raise forms.ValidationError(
+                "Unknown intervention: choose one from the list.", code="unknown_intervention"
+            )
+        return value
+
+    def clean_condition(self):
+        value = (self.cleaned_data.get("condition") or "").strip().lower()
+        if value in ("", ALL):
+            return ""
+        if value not in CONDITION_LABELS:
+            raise forms.ValidationError(
+                "Unknown condition: choose one from the list.", code="unknown_condition"
+            )
         return value
 
     def clean(self):

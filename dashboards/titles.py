@@ -3,7 +3,15 @@ drill-down's title. The pages, the exports and the API all take them from here, 
 
 from __future__ import annotations
 
-from analysis.vocabulary import ALL, condition_label, confidence_label, intervention_label, outcome_label
+from analysis.vocabulary import (
+    ALL,
+    NOT_SHARED,
+    condition_in_sentence,
+    confidence_label,
+    intervention_in_sentence,
+    intervention_label,
+    outcome_label,
+)
 from dashboards.filters import DashboardFilters, DrillDown
 
 SELF_SELECTED_NOTE = (
@@ -27,7 +35,7 @@ CORRECTION_NOTE = (
 
 
 def filters_description(filters: DashboardFilters) -> str:
-    parts = [intervention_label(filters.intervention), condition_label(filters.condition).lower()]
+    parts = [intervention_label(filters.intervention), condition_in_sentence(filters.condition)]
     if filters.since or filters.until:
         since = filters.since.strftime("%B %Y") if filters.since else "the start"
         until = filters.until.strftime("%B %Y") if filters.until else "now"
@@ -37,8 +45,19 @@ def filters_description(filters: DashboardFilters) -> str:
 
 
 def drill_title(drill: DrillDown) -> str:
-    f = drill.filters
-    subject = "exercise" if f.intervention == ALL else intervention_label(f.intervention).lower()
+    return _drill_subject_title(drill) + _whose(drill.filters.condition)
+
+
+def _whose(condition: str) -> str:
+    if condition == ALL:
+        return ""
+    if condition == NOT_SHARED:
+        return ", among members who share no condition"
+    return f", among members with {condition_in_sentence(condition)}"
+
+
+def _drill_subject_title(drill: DrillDown) -> str:
+    subject = intervention_in_sentence(drill.filters.intervention)
     what = "Members whose latest report says" if drill.members else "Posts reporting that"
     if drill.members and drill.first:
         first, latest = outcome_label(drill.first).lower(), outcome_label(drill.outcome).lower()
@@ -49,3 +68,17 @@ def drill_title(drill: DrillDown) -> str:
         return f"{what} {subject} both helped and harmed (mixed)"
     verb = "made them worse" if drill.outcome == "worsened" else "helped"
     return f"{what} {subject} {verb}"
+
+
+def summary_subject(filters: DashboardFilters) -> str:
+    """What the summary sentence says members report on: "… report that walking made them worse"."""
+    return intervention_in_sentence(filters.intervention)
+
+
+def condition_sentence(filters: DashboardFilters) -> str:
+    """The sentence before a summary that says whose posts it counts, or "" for every condition."""
+    if filters.condition == ALL:
+        return ""
+    if filters.condition == NOT_SHARED:
+        return "Only members who share no condition on their profile are counted."
+    return f"Only members who share {condition_in_sentence(filters.condition)} on their profile are counted."

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from analysis.vocabulary import ALL, intervention_label
+from analysis.vocabulary import ALL, intervention_in_sentence
 from dashboards import export
 from dashboards.filters import parse_drill_down, parse_filters
 from dashboards.selectors.distributions import MIN_MEMBERS_FOR_SHARE, MIN_POSTS_FOR_SHARE
@@ -24,8 +24,10 @@ from dashboards.titles import (
     CORRECTION_NOTE,
     MEMBER_NOTE,
     SELF_SELECTED_NOTE,
+    condition_sentence,
     drill_title,
     filters_description,
+    summary_subject,
 )
 
 
@@ -65,6 +67,8 @@ def dashboard(request):
     context["dashboard"] = dashboard_figures(filters)
     context["posts_url"] = reverse("dashboards:posts")
     context["filters_description"] = filters_description(filters)
+    context["summary_subject"] = summary_subject(filters)
+    context["condition_sentence"] = condition_sentence(filters)
     context["query"] = filters.querystring()
     return render(request, "dashboards/index.html", context)
 
@@ -99,7 +103,7 @@ def drill_down(request):
             "export_query": request.GET.urlencode(),
             "dashboard_query": drill.filters.querystring(),
             "member_note": MEMBER_NOTE,
-            "subject": intervention_label(drill.filters.intervention).lower()
+            "subject": intervention_in_sentence(drill.filters.intervention)
             if drill.filters.intervention != ALL
             else "",
         },

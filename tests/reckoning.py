@@ -18,7 +18,8 @@ def counted_reports(
     *, intervention="*", condition="*", since=None, until=None, min_confidence=0.0, confirmed=False
 ):
     """[(post, outcome)] for every post the dashboard should count under these filters, by the rules in the
-    issue: visible posts of opted-in members with a done or person-labelled tag."""
+    issue: visible posts of opted-in members with a done or person-labelled tag. intervention="*" is exercise
+    overall (posts naming an exercise or nothing), None every counted post."""
     found = []
     posts = Post.objects.select_related("author", "thread", "tag").order_by("created_at", "id")
     for post in posts:
@@ -42,8 +43,14 @@ def counted_reports(
         month_key = post.created_at.strftime("%Y-%m")
         if (since and month_key < since) or (until and month_key > until):
             continue
-        if intervention == "*":
+        if intervention is None:  # every counted post, whatever it names
             found.append((post, shown))
+            continue
+        if intervention == "*":
+            # Exercise overall: posts that name an exercise or nothing; not those about other treatments only.
+            kinds = {item["kind"] for item in tag.interventions}
+            if not kinds or kinds & {"exercise", "exertion"}:
+                found.append((post, shown))
             continue
         named = [item for item in tag.interventions if item["name"] == intervention]
         if not named:

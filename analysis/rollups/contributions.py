@@ -25,6 +25,7 @@ from analysis.vocabulary import (
 
 INTERVENTION_MAX_CHARS = 40
 _OUTCOMES = frozenset(Outcome.values)
+_EXERCISE_KINDS = frozenset({"exercise", "exertion"})
 
 OutcomeKey = tuple[int, str, str, date, int, str]  # scope, intervention, condition, month, category, outcome
 AgreementKey = tuple[str, str]  # machine outcome, author outcome
@@ -41,7 +42,8 @@ class Contribution:
     source: str
     conf_level: int
     conditions: tuple[str, ...]
-    items: tuple[tuple[str, str], ...]  # (intervention, outcome), sorted; ("*", post outcome) always there
+    # (intervention, outcome), sorted; ("*", post outcome) unless the post names only other treatments
+    items: tuple[tuple[str, str], ...]
     agreement: AgreementKey | None = None
 
     @property
@@ -79,6 +81,30 @@ def normalise_conditions(raw) -> tuple[str, ...]:
     return tuple(shared) or (NOT_SHARED,)
 
 
+def _named(raw) -> Iterator[tuple[str, str, str]]:
+    """The (name, outcome, kind) of each well-formed intervention a tag names; a missing kind is the
+    lexicon's for an exercise (tags from before kinds were recorded), else unknown ("")."""
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        name = str(item.get("name") or "").strip().lower()[:INTERVENTION_MAX_CHARS]
+        outcome = item.get("outcome")
+        if not name or name == ALL or outcome not in _OUTCOMES:
+            continue
+        yield name, outcome, item.get("kind") or ("exercise" if name in EXERCISES else "")
+
+
+def about_exercise(raw) -> bool:
+    """Whether the post counts under exercise overall ("*"): it names an exercise, or no intervention at all
+    (a question, support, exercise in general words). A post that names only other treatments (LDN,
+    medication, diet) is not about exercise: its post-level outcome (docs/labelling.md) says nothing of
+    exercise, and a person's label on it would be read as one. Its treatments still count under their own
+    names. An exertion entry ("overdid it") refers back to exercise, so it counts as one.
+    """
+    kinds = [kind for _, _, kind in _named(raw)]
+    return not kinds or any(kind in _EXERCISE_KINDS for kind in kinds)
+
+
 def intervention_outcomes(raw, *, shown: str, person_labelled: bool) -> dict[str, str]:
     """Each named intervention's outcome. A name listed twice with different reported outcomes is mixed.
 
@@ -87,15 +113,8 @@ def intervention_outcomes(raw, *, shown: str, person_labelled: bool) -> dict[str
     """
     outcomes: dict[str, set[str]] = {}
     kinds: dict[str, str] = {}
-    for item in raw if isinstance(raw, list) else []:
-        if not isinstance(item, dict):
-            continue
-        name = str(item.get("name") or "").strip().lower()[:INTERVENTION_MAX_CHARS]
-        outcome = item.get("outcome")
-        if not name or name == ALL or outcome not in _OUTCOMES:
-            continue
+    for name, outcome, kind in _named(raw):
         outcomes.setdefault(name, set()).add(outcome)
-        kind = item.get("kind") or ("exercise" if name in EXERCISES else "")
         kinds.setdefault(name, kind)
     combined = {}
     for name, found in outcomes.items():
@@ -165,7 +184,8 @@ def post_contribution(row: Sequence) -> Contribution | None:
     per_intervention = intervention_outcomes(
         interventions, shown=shown, person_labelled=source != LabelSource.TAGGER
     )
-    items = tuple(sorted([(ALL, shown), *per_intervention.items()]))
+    overall = [(ALL, shown)] if about_exercise(interventions) else []
+    items = tuple(sorted([*overall, *per_intervention.items()]))
     agreement = None
     if status == TagStatus.DONE and machine in _OUTCOMES and author_outcome in _OUTCOMES:
         agreement = (machine, author_outcome)

@@ -10,6 +10,7 @@ import pytest
 from analysis.models import LabelSource, Outcome, TagStatus
 from analysis.rollups.contributions import (
     POST_FIELDS,
+    about_exercise,
     conf_level,
     contribution_from_record,
     fingerprint,
@@ -298,3 +299,63 @@ def test_any_change_a_dashboard_would_show_changes_the_fingerprint():
         *(fingerprint(post_contribution(r)) for r in changed),
     }
     assert len(fingerprints) == len(changed) + 2
+
+
+# --- exercise overall -------------------------------------------------------------------------------------
+
+
+def test_a_post_naming_only_other_treatments_is_not_counted_under_exercise_overall():
+    c = post_contribution(post_row(tag__interventions=[LDN], tag__outcome=Outcome.NONE))
+
+    assert c.items == (("ldn", "helped"),)
+
+
+def test_a_persons_label_on_a_post_about_other_treatments_only_is_not_read_as_exercise():
+    c = post_contribution(post_row(tag__interventions=[LDN], tag__author_outcome=Outcome.HELPED))
+
+    assert c.source == LabelSource.AUTHOR
+    assert c.items == (("ldn", "helped"),)
+    assert c.agreement == (Outcome.HELPED, Outcome.HELPED)  # the tagger's agreement with authors still counts
+
+
+@pytest.mark.parametrize(
+    ("interventions", "expected"),
+    [
+        ([], True),  # a question or support: no intervention named
+        (None, True),
+        ([WALKING], True),
+        ([WALKING, LDN], True),
+        ([LDN], False),
+        ([LDN, {"name": "diet", "kind": "treatment", "outcome": "none"}], False),
+        ([{"name": "yoga", "outcome": "helped"}], True),  # no kind recorded: the lexicon says exercise
+        ([{"name": "ldn", "outcome": "helped"}], False),  # no kind, not an exercise
+        ([{"name": "overdid it", "kind": "exertion", "outcome": "worsened"}], True),
+        ([{"name": "ldn", "kind": "treatment", "outcome": "great"}], True),  # ill-formed items name nothing
+    ],
+    ids=[
+        "none",
+        "null",
+        "exercise",
+        "exercise and treatment",
+        "treatment",
+        "treatments",
+        "kindless exercise",
+        "kindless treatment",
+        "exertion",
+        "ill-formed",
+    ],
+)
+def test_exercise_overall_is_posts_that_name_an_exercise_or_nothing(interventions, expected):
+    assert about_exercise(interventions) is expected
+    c = post_contribution(post_row(tag__interventions=interventions))
+    assert ((ALL, "helped") in c.items) is expected
+
+
+def test_a_post_about_other_treatments_only_reads_back_equal_from_its_record():
+    # so a refresh finds nothing to change, and the check agrees with a rebuild
+    c = post_contribution(post_row(tag__interventions=[LDN], tag__author_outcome=Outcome.HELPED))
+    fact, rows = recorded(c)
+
+    again = contribution_from_record(**fact, rows=rows)
+
+    assert again == c and fingerprint(again) == fingerprint(c)

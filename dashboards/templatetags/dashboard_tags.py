@@ -3,6 +3,7 @@
 from django import template
 from django.urls import reverse
 
+from analysis.vocabulary import label_in_sentence
 from dashboards import charts
 
 register = template.Library()
@@ -63,3 +64,9 @@ def rate(value):
 @register.filter
 def f1(value):
     return "not measured yet" if value is None else f"{value:.2f}"
+
+
+@register.filter
+def in_sentence(label):
+    """A label inside a sentence: "graded exercise therapy (GET)", "ME/CFS" (|lower would lose the case)."""
+    return label_in_sentence(label)
