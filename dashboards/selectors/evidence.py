@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.vocabulary import OUTCOME_ORDER, intervention_label, outcome_label
+from analysis.vocabulary import OUTCOME_ORDER, intervention_in_sentence, outcome_label
 
 EXCERPT_FULL_BELOW = 1200  # shorter posts are shown whole
 EXCERPT_CONTEXT = 160  # characters either side of each evidence sentence in longer posts
@@ -76,7 +76,7 @@ def highlight_evidence(body: str, evidence: list) -> tuple[ExcerptPart, ...]:
             start, end = max(start, w_start), min(end, w_end)
             parts.append(ExcerptPart(body[position:start]))
             reading = outcome_label(outcome).lower() if outcome else "evidence"
-            about = f", {intervention_label(intervention).lower()}" if intervention else ""
+            about = f", {intervention_in_sentence(intervention)}" if intervention else ""
             parts.append(
                 ExcerptPart(body[start:end], evidence=True, outcome=outcome, reading=reading + about)
             )
