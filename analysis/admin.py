@@ -9,7 +9,15 @@ from analysis.models import PostTag, StudyClaim
 
 @admin.register(StudyClaim)
 class StudyClaimAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "study_type", "direction", "certainty", "background", "sample_size", "position"]
+    list_display = [
+        "short_name",
+        "study_type",
+        "direction",
+        "certainty",
+        "background",
+        "sample_size",
+        "position",
+    ]
     list_filter = ["background", "study_type", "direction"]
     list_editable = ["position"]
     search_fields = ["short_name", "authors", "title", "journal", "doi", "intervention", "summary"]
