@@ -9,8 +9,16 @@ from analysis.models import PostTag, StudyClaim
 
 @admin.register(StudyClaim)
 class StudyClaimAdmin(admin.ModelAdmin):
-    list_display = ["short_name", "study_type", "direction", "sample_size", "position"]
-    list_filter = ["study_type", "direction"]
+    list_display = [
+        "short_name",
+        "study_type",
+        "direction",
+        "certainty",
+        "background",
+        "sample_size",
+        "position",
+    ]
+    list_filter = ["background", "study_type", "direction"]
     list_editable = ["position"]
     search_fields = ["short_name", "authors", "title", "journal", "doi", "intervention", "summary"]
     prepopulated_fields = {"slug": ["short_name"]}
@@ -25,7 +33,7 @@ class StudyClaimAdmin(admin.ModelAdmin):
             "The study",
             {"fields": ["population", "sample_size", "study_type", "intervention", "interventions"]},
         ),
-        ("The claim", {"fields": ["claimed_effect", "direction", "summary"]}),
+        ("The claim", {"fields": ["claimed_effect", "direction", "certainty", "summary", "background"]}),
     ]
 
 

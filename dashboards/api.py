@@ -84,4 +84,6 @@ def api_posts(request):
 
 @require_safe
 def api_claims(request):
+    # Background claims come too, flagged `background`, so the API lists what the page lists; the page sets
+    # members' reports beside the others only.
     return _json({"claims": [export.claim_dict(c) for c in StudyClaim.objects.order_by("position", "id")]})

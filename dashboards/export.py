@@ -210,6 +210,7 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
 
 def claim_dict(claim) -> dict:
     return {
+        "slug": claim.slug,
         "short_name": claim.short_name,
         "authors": claim.authors or None,
         "year": claim.year,
@@ -228,6 +229,8 @@ def claim_dict(claim) -> dict:
         "claimed_effect": claim.claimed_effect,
         "direction": claim.direction,
         "direction_label": claim.get_direction_display(),
+        "certainty": claim.certainty or None,
+        "background": claim.background,
         "summary": claim.summary,
     }
 

@@ -4,8 +4,15 @@ from django.db import models
 
 
 class StudyType(models.TextChoices):
+    SYSTEMATIC_REVIEW = "systematic_review", "Systematic review and meta-analysis"
+    GUIDELINE = "guideline", "Clinical guideline"
     RCT = "rct", "Randomised controlled trial"
+    REANALYSIS = "reanalysis", "Reanalysis of a trial's data"
+    COHORT = "cohort", "Cohort study"
     CASE_CONTROL = "case_control", "Case-control study"
+    SURVEY = "survey", "Patient survey"
+    CONSENSUS = "consensus", "Professional consensus statement (not a trial)"
+    POLICY = "policy", "Policy change (not a study)"
     REVIEW = "review", "Review"
     MECHANISM = "mechanism", "Mechanism study"
     EXPERT = "expert", "Expert article (not a study)"
@@ -16,6 +23,9 @@ class ClaimDirection(models.TextChoices):
     HELPED = "helped", "Helped"
     WORSENED = "worsened", "Made worse"
     NO_EFFECT = "no_effect", "No effect"
+    # A review whose benefit is probable in the short term but uncertain later, or a guideline saying some
+    # are helped and some made worse: neither "helped" nor "made worse" would be honest.
+    MIXED = "mixed", "Mixed or uncertain"
     MECHANISM = "mechanism", "Mechanism only"
 
 
@@ -29,6 +39,11 @@ class StudyClaim(models.Model):
 
     `interventions` are the canonical intervention names (docs/labelling.md) the claim is shown beside on
     the dashboard; empty when members' reports have no matching name (e.g. graded motor imagery).
+    `direction` is what the claim says about those interventions, so a study that compared several
+    (PACE: GET, CBT, pacing) names only the ones its direction is about.
+
+    A `background` claim (a mechanism paper, an expert explainer) is listed on its own and never set beside
+    members' reports: it does not say what an intervention did to people like them.
     """
 
     slug = models.SlugField(max_length=80, unique=True)
@@ -58,6 +73,16 @@ class StudyClaim(models.Model):
     )
     claimed_effect = models.TextField()
     direction = models.CharField(max_length=12, choices=ClaimDirection.choices)
+    certainty = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text='How sure the authors were, as they graded it (e.g. GRADE "moderate"); empty when our '
+        "source does not say.",
+    )
+    background = models.BooleanField(
+        default=False,
+        help_text="Mechanism or explainer: listed under background, not set beside members' reports.",
+    )
     summary = models.TextField(help_text="Plain language, written for this project.")
     position = models.PositiveSmallIntegerField(default=0)
 

@@ -11,7 +11,7 @@ from django.db.models import Count, Sum
 from analysis.models import OutcomeRollup, PostTag, StudyClaim, TagStatus
 from analysis.vocabulary import ALL, condition_label, intervention_label
 from dashboards.filters import DashboardFilters
-from dashboards.selectors.claims import ClaimView, claim_views
+from dashboards.selectors.claims import ClaimView, InterventionClaims, claim_views
 from dashboards.selectors.distributions import (
     Distribution,
     distribution,
@@ -38,6 +38,8 @@ class Dashboard:
     members_consistent: int
     claims: list[ClaimView]
     unmatched_claims: list[StudyClaim]
+    background_claims: list[StudyClaim]
+    claims_by_intervention: list[InterventionClaims]
     pending: int
     failed: int
     agreement: AgreementFigure
@@ -168,7 +170,7 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
         for month in sorted(months)
     ]
     members = member_figures(filters)  # 5.
-    claims, unmatched = claim_views(by_intervention, members.by_intervention)  # 6.
+    claims = claim_views(by_intervention, members.by_intervention)  # 6.
     pending, failed = _queue_counts()  # 7.
     distributions_correct(
         [overall_d, *by_intervention, *by_condition, *by_category, *by_month, members.overall]
@@ -185,8 +187,10 @@ def dashboard_figures(filters: DashboardFilters) -> Dashboard:
         members_by_intervention=members.by_intervention,
         trajectories=members.trajectories,
         members_consistent=members.consistent,
-        claims=claims,
-        unmatched_claims=unmatched,
+        claims=claims.views,
+        unmatched_claims=claims.unmatched,
+        background_claims=claims.background,
+        claims_by_intervention=claims.by_intervention,
         pending=pending,
         failed=failed,
         agreement=agreement_figure(),  # 8.

@@ -105,16 +105,39 @@ def test_the_api_lists_the_posts_behind_a_figure_page_by_page(client, tagged_pos
 
 def test_the_api_lists_the_study_claims_with_exact_citations(client):
     call_command("loaddata", "study_claims", verbosity=0)
-    claims = {c["short_name"]: c for c in api(client, "claims")["claims"]}
-    plos = claims["Gerdle et al., PLOS ONE 2016"]
-    assert plos["doi"] == "10.1371/journal.pone.0162010"
-    assert plos["volume_pages"] == "11(10):e0162010"
+    claims = {c["slug"]: c for c in api(client, "claims")["claims"]}
+    pace = claims["pace-2011-lancet-get-cbt"]
+    assert pace["doi"] == "10.1016/S0140-6736(11)60096-2" and pace["volume_pages"] is None
+    assert (pace["sample_size"], pace["study_type"], pace["direction"]) == (641, "rct", "helped")
+    assert pace["interventions"] == ["graded exercise therapy", "cbt"] and pace["background"] is False
+    cochrane = claims["larun-2019-cochrane-exercise-cfs"]
     assert (
-        plos["sample_size"] == 29 and plos["study_type"] == "case_control" and plos["direction"] == "helped"
+        cochrane["certainty"].startswith("Moderate") and cochrane["direction_label"] == "Mixed or uncertain"
     )
-    assert claims["Mercier & Léonard, Physiother Can 2011"]["doi"] == "10.3138/ptc.2010-08p"
-    assert claims["Gentile et al., Pain Res Treat 2019"]["doi"] == "10.1155/2019/2623161"
-    assert claims["Mesquita et al., J Physiol 2022"]["doi"] == "10.1113/JP282765"
+    # a grade our source does not give is null, not guessed
+    assert claims["nice-2021-ng206-do-not-offer-get"]["certainty"] is None
+    assert claims["nice-2021-ng206-do-not-offer-get"]["url"] == (
+        "https://nice.org.uk/guidance/ng206/chapter/recommendations"
+    )
+    plos = claims["gerdle-2016-plos-one-exercise-fibromyalgia"]
+    assert plos["volume_pages"] == "11(10):e0162010" and plos["doi"] == "10.1371/journal.pone.0162010"
+    # mechanism papers are listed, flagged as background
+    gentile = claims["gentile-2019-motor-cortex-fnirs"]
+    assert gentile["background"] is True and gentile["doi"] == "10.1155/2019/2623161"
+    assert claims["mesquita-2022-relaxation-motoneurons"]["doi"] == "10.1113/JP282765"
+
+
+def test_the_dashboard_api_sets_the_study_claims_beside_members_reports_but_not_the_background(
+    client, tagged_post
+):
+    call_command("loaddata", "study_claims", verbosity=0)
+    tagged_post("worsened", interventions=[("graded exercise therapy", "worsened")])
+    claims = {c["slug"]: c for c in api(client, "dashboard")["study_claims"]}
+
+    reports = claims["nice-2021-ng206-do-not-offer-get"]["member_reports"]
+    assert reports[0]["intervention"] == "graded exercise therapy" and reports[0]["posts"]["n"] == 1
+    assert "gentile-2019-motor-cortex-fnirs" not in claims
+    assert not any(c["background"] for c in claims.values())
 
 
 def test_invalid_filters_answer_400_with_the_errors(client):
