@@ -8,6 +8,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="index"),
+    path("dashboard/details/", views.details, name="details"),
     path("dashboard/export.csv", views.figures_export, {"fmt": "csv"}, name="export_csv"),
     path("dashboard/export.json", views.figures_export, {"fmt": "json"}, name="export_json"),
     path("dashboard/posts/", views.drill_down, name="posts"),

@@ -52,6 +52,17 @@ def _errors(form) -> dict:
 
 @require_safe
 def dashboard(request):
+    """The summary: overall, per intervention, the studies about each, and how tags are made."""
+    return _figures_page(request, "dashboards/index.html")
+
+
+@require_safe
+def details(request):
+    """The studies in full beside members' reports, members counted once, and the other breakdowns."""
+    return _figures_page(request, "dashboards/details.html")
+
+
+def _figures_page(request, template: str):
     filters, form = parse_filters(request.GET)
     context = {
         "form": form,
@@ -63,14 +74,14 @@ def dashboard(request):
         "member_note": MEMBER_NOTE,
     }
     if filters is None:
-        return render(request, "dashboards/index.html", context, status=400)
+        return render(request, template, context, status=400)
     context["dashboard"] = dashboard_figures(filters)
     context["posts_url"] = reverse("dashboards:posts")
     context["filters_description"] = filters_description(filters)
     context["summary_subject"] = summary_subject(filters)
     context["condition_sentence"] = condition_sentence(filters)
     context["query"] = filters.querystring()
-    return render(request, "dashboards/index.html", context)
+    return render(request, template, context)
 
 
 @require_safe

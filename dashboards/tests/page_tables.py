@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
+from django.urls import reverse
+
 
 class _Tables(HTMLParser):
     """Every <table> on a page: its caption and the text of each row's cells."""
@@ -58,3 +60,13 @@ def page_table(html, caption_starts: str) -> list[list[str]]:
     raise AssertionError(
         f"no table captioned {caption_starts!r}; have {[t['caption'] for t in page_tables(html)]}"
     )
+
+
+def dashboard_html(client, params=None) -> str:
+    """The dashboard as a reader sees it: the summary page, then its details page, with the same filters."""
+    pages = []
+    for name in ("dashboards:index", "dashboards:details"):
+        response = client.get(reverse(name), params or {})
+        assert response.status_code == 200
+        pages.append(response.content.decode())
+    return "\n".join(pages)

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from dashboards.tests.page_tables import page_table, page_tables
+from dashboards.tests.page_tables import dashboard_html, page_table, page_tables
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,9 @@ GET_CLAIMS = [
 
 
 def studies_section(client, **params) -> str:
-    response = client.get(reverse("dashboards:index"), params)
-    assert response.status_code == 200
-    html = response.content.decode()
-    return html.split('<section id="studies"')[1].split("</section>")[0]
+    """The studies on both pages: the index on the summary, the claims in full on the details page."""
+    html = dashboard_html(client, params)
+    return "".join(part.split("</section>")[0] for part in html.split('<section id="studies"')[1:])
 
 
 def article(section: str, slug: str) -> str:
@@ -52,7 +51,7 @@ def test_pace_its_reanalysis_cochrane_and_nice_are_shown_beside_members_get_repo
 
     item = index_item(section, "Graded exercise therapy (GET)")
     for slug in GET_CLAIMS:
-        assert f'href="#claim-{slug}"' in item
+        assert f'href="/dashboard/details/#claim-{slug}"' in item
         claim = article(section, slug)
         assert "What members report" in claim
         rows = page_table(claim, "Graded exercise therapy (GET)")

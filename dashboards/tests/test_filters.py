@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from dashboards.tests.page_tables import dashboard_html
 from tests.reckoning import counted_reports
 
 pytestmark = pytest.mark.django_db
@@ -98,8 +99,7 @@ def test_the_summary_sentence_names_the_intervention_and_condition_filtered(
     for author in me_cfs:
         tagged_post("worsened", interventions=[("walking", "worsened")], author=author)
 
-    html = client.get(reverse("dashboards:index"), {"intervention": "walking", "condition": "me/cfs"}).content
-    html = html.decode()
+    html = dashboard_html(client, {"intervention": "walking", "condition": "me/cfs"})
 
     assert "Only members who share ME/CFS on their profile are counted. Of 6 posts" in html
     assert "report that walking made them worse" in html

@@ -12,7 +12,7 @@ from analysis import tagging
 from analysis.selectors import tagger_author_agreement
 from analysis.statistics import wilson_interval
 from dashboards.selectors.distributions import MIN_MEMBERS_FOR_SHARE, MIN_POSTS_FOR_SHARE
-from dashboards.tests.page_tables import page_table
+from dashboards.tests.page_tables import dashboard_html, page_table
 from tests.reckoning import counted_reports, member_latest, month, outcome_counts
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,7 @@ def expected_row(counts: dict[str, int], outcome: str) -> list[str]:
 
 
 def get(client, **params):
-    response = client.get(reverse("dashboards:index"), params)
-    assert response.status_code == 200
-    return response.content.decode()
+    return dashboard_html(client, params)
 
 
 def test_the_dashboard_is_public_and_says_these_are_self_selected_reports_not_a_trial(client, world):
@@ -325,3 +323,19 @@ def test_the_dashboard_query_count_does_not_grow_with_posts(
             ).status_code
             == 200
         )
+
+
+def test_the_summary_answers_per_intervention_and_links_the_details_with_the_same_filters(client, world):
+    params = {"intervention": "walking", "condition": "fibromyalgia"}
+    summary = client.get(reverse("dashboards:index"), params).content.decode()
+    for section in ("overall", "interventions", "studies", "model-card"):
+        assert f'<section id="{section}"' in summary
+    for section in ("members", "conditions", "categories", "months"):
+        assert f'<section id="{section}"' not in summary
+        assert f'/dashboard/details/?intervention=walking&amp;condition=fibromyalgia#{section}"' in summary
+
+    details = client.get(reverse("dashboards:details"), params)
+    assert details.status_code == 200
+    for section in ("studies", "members", "conditions", "categories", "months"):
+        assert f'<section id="{section}"' in details.content.decode()
+    assert client.get(reverse("dashboards:details"), {"intervention": "statins"}).status_code == 400
