@@ -333,3 +333,87 @@ def describe_breakdown(dists: Sequence[Distribution], *, by: str) -> str:
     more = len(dists) - DESCRIBE_MAX_ROWS
     rest = f"; and {more} more in the table" if more > 0 else ""
     return f"Made worse and helped, by {by}: " + "; ".join(parts) + rest + "."
+
+
+def _estimate(share: Share) -> tuple[float, float, float, str] | None:
+    """(share, low, high, words) as a proportion: corrected for the tagger's errors where it can be, else
+    the raw share with its Wilson interval."""
+    if share.corrected is not None:
+        low, high = share.corrected_interval_percent
+        return share.corrected / 100, low / 100, high / 100, f"{share.corrected:.0f}% ({low:.0f}–{high:.0f})"
+    if share.proportion is None:
+        return None
+    interval = share.interval
+    return share.proportion, interval.low, interval.high, f"{share.percent:.0f}% raw"
+
+
+def glance_bars(rows, *, drill_url: str, prefix: str) -> SafeString:
+    """Per intervention: made worse left, helped right, each with its 95% interval drawn as a whisker."""
+    centre, bar_max, row_h, top = WIDTH / 2, 90, 52, 46
+    parts = [
+        format_html(
+            '<text x="{}" y="16" text-anchor="end" font-weight="600">◀ Made worse</text>', centre - 8
+        ),
+        format_html('<text x="{}" y="16" font-weight="600">Helped ▶</text>', centre + 8),
+        format_html(
+            '<text x="{}" y="34" text-anchor="middle" font-size="12">'
+            "share of posts, corrected (or raw, marked); 95% interval as a line</text>",
+            centre,
+        ),
+    ]
+    for index, row in enumerate(rows):
+        y = top + index * row_h
+        members = f", {row.members.n:,} members" if row.members is not None else ""
+        parts.append(
+            format_html(
+                '<text x="0" y="{}">{} · {} posts{}</text>', y + 14, row.label, f"{row.posts.n:,}", members
+            )
+        )
+        parts.append(
+            format_html(
+                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1b1b1b"/>', centre, centre, y + 18, y + 46
+            )
+        )
+        for share, side in ((row.worsened, -1), (row.helped, 1)):
+            estimate = _estimate(share)
+            if estimate is None:
+                parts.append(
+                    format_html(
+                        '<text x="{:.1f}" y="{}" text-anchor="{}" font-style="italic">too few</text>',
+                        centre + side * 8,
+                        y + 37,
+                        "end" if side < 0 else "start",
+                    )
+                )
+                continue
+            value, low, high, words = estimate
+            length = max(bar_max * value, 2)
+            x = centre - length if side < 0 else centre
+            ends = sorted((centre + side * bar_max * low, centre + side * bar_max * high))
+            label_x = (min(centre - length, ends[0]) - 5) if side < 0 else (max(centre + length, ends[1]) + 5)
+            svg = format_html(
+                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="18" fill="url(#{}-{})" ' + _STROKE + "/>"
+                '<line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}" stroke="#1b1b1b" stroke-width="2"/>'
+                '<text x="{:.1f}" y="{}" text-anchor="{}" font-size="12">{}</text>',
+                x,
+                y + 20,
+                length,
+                prefix,
+                share.outcome,
+                ends[0],
+                ends[1],
+                y + 42,
+                y + 42,
+                label_x,
+                y + 34,
+                "end" if side < 0 else "start",
+                words,
+            )
+            parts.append(
+                _link(
+                    f"{drill_url}?{share.query}",
+                    svg,
+                    f"{row.label}: {share.label.lower()} {words}. Show them.",
+                )
+            )
+    return _svg(prefix, top + max(len(rows), 1) * row_h, "".join(parts))

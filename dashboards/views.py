@@ -20,6 +20,7 @@ from dashboards.selectors.drill_down import (
     drill_post,
 )
 from dashboards.selectors.figures import dashboard_figures
+from dashboards.selectors.glance import glance
 from dashboards.titles import (
     CORRECTION_NOTE,
     MEMBER_NOTE,
@@ -75,7 +76,10 @@ def _figures_page(request, template: str):
     }
     if filters is None:
         return render(request, template, context, status=400)
-    context["dashboard"] = dashboard_figures(filters)
+    context["dashboard"] = figures = dashboard_figures(filters)
+    context["glance"] = glance(
+        figures.by_intervention, figures.members_by_intervention, figures.claims_by_intervention
+    )
     context["posts_url"] = reverse("dashboards:posts")
     context["filters_description"] = filters_description(filters)
     context["summary_subject"] = summary_subject(filters)

@@ -20,6 +20,11 @@ def diverging_bars(dists, prefix):
 
 
 @register.simple_tag
+def glance_bars(rows, prefix):
+    return charts.glance_bars(rows, drill_url=reverse("dashboards:posts"), prefix=prefix)
+
+
+@register.simple_tag
 def monthly_bars(dists, prefix):
     return charts.monthly_bars(dists, drill_url=reverse("dashboards:posts"), prefix=prefix)
 
@@ -54,6 +59,11 @@ def corrected(share):
         return ""
     low, high = share.corrected_interval_percent
     return f"{share.corrected:.1f}% ({low:.1f}–{high:.1f}%)"
+
+
+@register.filter
+def pair(first, second):
+    return (first, second)
 
 
 @register.filter

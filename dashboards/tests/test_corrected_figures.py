@@ -13,6 +13,7 @@ from django.urls import reverse
 from analysis.rollups import rollups_refresh_posts
 from analysis.statistics import wilson_interval
 from dashboards.selectors.distributions import tagger_confusion
+from dashboards.tests.page_tables import page_table
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,22 @@ def test_the_page_shows_corrected_shares_and_says_in_words_how_the_tagger_misrea
     # 160 of 260 "helped" posts read as helped: 6 in 10; 40 as mixed: 2 in 10 (rounded)
     assert "Of 260 posts whose writers meant \u201chelped\u201d, the tagger read 6 in 10 as helped" in page
     assert "2 in 10 as mixed" in page
+
+
+def test_the_summary_answers_per_intervention_in_one_table(client, misread_forum, tagged_post):
+    for _ in range(5):
+        tagged_post("helped", interventions=[("ldn", "helped")])
+    html = client.get(reverse("dashboards:index")).content.decode()
+    api = {d["key"]: d for d in client.get(reverse("dashboards:api_dashboard")).json()["by_intervention"]}
+
+    exercise = page_table(html, "Exercise: made worse beside helped")
+    rows = {row[0]: row for row in exercise[1:]}
+    assert set(rows) == {"Walking", "Graded exercise therapy (GET)", "Yoga"}
+    walking = {row["outcome"]: row["corrected"] for row in api["walking"]["outcomes"]}
+    low, high = walking["worsened"]["ci95_percent"]
+    assert rows["Walking"][1].startswith(f"{walking['worsened']['percent']:.1f}% ({low:.1f}–{high:.1f}%)")
+    assert rows["Walking"][4] == "200"  # posts
+    assert rows["Walking"][5] == "No study in our list."  # no claims loaded in this test
+
+    treatments = page_table(html, "Other treatments: made worse beside helped")
+    assert [row[0] for row in treatments[1:]] == ["LDN (low-dose naltrexone)"]

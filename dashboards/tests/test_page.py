@@ -328,14 +328,14 @@ def test_the_dashboard_query_count_does_not_grow_with_posts(
 def test_the_summary_answers_per_intervention_and_links_the_details_with_the_same_filters(client, world):
     params = {"intervention": "walking", "condition": "fibromyalgia"}
     summary = client.get(reverse("dashboards:index"), params).content.decode()
-    for section in ("overall", "interventions", "studies", "model-card"):
+    for section in ("glance", "overall", "studies", "model-card"):
         assert f'<section id="{section}"' in summary
-    for section in ("members", "conditions", "categories", "months"):
+    for section in ("interventions", "members", "conditions", "categories", "months"):
         assert f'<section id="{section}"' not in summary
         assert f'/dashboard/details/?intervention=walking&amp;condition=fibromyalgia#{section}"' in summary
 
     details = client.get(reverse("dashboards:details"), params)
     assert details.status_code == 200
-    for section in ("studies", "members", "conditions", "categories", "months"):
+    for section in ("interventions", "studies", "members", "conditions", "categories", "months"):
         assert f'<section id="{section}"' in details.content.decode()
     assert client.get(reverse("dashboards:details"), {"intervention": "statins"}).status_code == 400
