@@ -3,7 +3,7 @@ things up and fixing data. The audit log and post revisions are read-only here."
 
 from django.contrib import admin
 
-from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
+from forum.models import Category, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -92,9 +92,4 @@ class ModerationEventAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
 
 
-@admin.register(Draft)
-class DraftAdmin(admin.ModelAdmin):
-    list_display = ["user", "key", "updated_at"]
-    search_fields = ["user__username", "key"]
-    list_select_related = ["user"]
-    raw_id_fields = ["user"]
+# Drafts are not in the admin: they are what a member has not chosen to publish, and nobody else reads them.

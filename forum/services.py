@@ -293,6 +293,13 @@ def moderator_add(*, user: User) -> None:
         user.__dict__.pop(attr, None)
 
 
+def moderator_remove(*, user: User) -> None:
+    """Stop `user` being a moderator (their past actions stay in the audit log)."""
+    user.groups.remove(*Group.objects.filter(name=MODERATORS_GROUP))
+    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+        user.__dict__.pop(attr, None)
+
+
 def _moderators_group_create() -> Group:
     from forum.permissions import MODERATOR_PERMISSIONS
 

@@ -239,3 +239,21 @@ def test_a_locked_thread_shows_a_notice_instead_of_an_editor(client, member, mod
     # moderators can still reply
     client.force_login(moderator)
     assert 'name="body"' in client.get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_suspended_member_gets_no_editor_to_write_into_unless_they_have_words_to_keep(
+    client, member, moderator, thread, category
+):
+    services.member_suspend(
+        member=member, moderator=moderator, until=timezone.now() + timedelta(days=3), reason="A break."
+    )
+    client.force_login(member)
+    for url in (reverse("forum:reply", args=[thread.pk]), reverse("forum:thread_create", args=[category.slug])):
+        page = client.get(url).content.decode()
+        assert "suspended" in page
+        assert "<textarea" not in page
+
+    # a draft written before the suspension stays in front of them, to copy
+    services.draft_save(user=member, key=f"thread:{thread.pk}", body="Half a reply about my walks.")
+    page = client.get(reverse("forum:reply", args=[thread.pk])).content.decode()
+    assert "Half a reply about my walks." in page
