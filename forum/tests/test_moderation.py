@@ -248,7 +248,10 @@ def test_a_suspended_member_gets_no_editor_to_write_into_unless_they_have_words_
         member=member, moderator=moderator, until=timezone.now() + timedelta(days=3), reason="A break."
     )
     client.force_login(member)
-    for url in (reverse("forum:reply", args=[thread.pk]), reverse("forum:thread_create", args=[category.slug])):
+    for url in (
+        reverse("forum:reply", args=[thread.pk]),
+        reverse("forum:thread_create", args=[category.slug]),
+    ):
         page = client.get(url).content.decode()
         assert "suspended" in page
         assert "<textarea" not in page
