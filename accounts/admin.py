@@ -46,6 +46,11 @@ class MemberAdmin(UserAdmin):
         ("Suspension", {"fields": ["suspended_until", "suspension_reason"]}),
     )
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting here would skip what account deletion does (names scrubbed from quotes and the audit log,
+        # the dashboards told); members delete their own accounts, admins deactivate.
+        return False
+
     def get_queryset(self, request):
         moderators = User.groups.through.objects.filter(user_id=OuterRef("pk"), group__name=MODERATORS_GROUP)
         return super().get_queryset(request).annotate(is_moderator=Exists(moderators))

@@ -55,6 +55,13 @@ def test_an_admin_deactivates_members_but_not_themselves(admin_client, admin_use
     assert User.objects.get(pk=admin_user.pk).is_active
 
 
+def test_the_admin_cannot_delete_a_member_around_account_deletion(admin_client, user_factory):
+    fern = user_factory(username="fern_q")
+    page = admin_client.get(reverse("admin:accounts_user_changelist")).content.decode()
+    assert "delete_selected" not in page
+    assert admin_client.get(reverse("admin:accounts_user_delete", args=[fern.pk])).status_code == 403
+
+
 def test_drafts_are_not_in_the_admin(admin_client, member):
     draft = Draft.objects.create(
         user=member, key="reply:1", title="", body="what I have not posted yet", updated_at=timezone.now()
