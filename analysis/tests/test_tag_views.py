@@ -20,10 +20,37 @@ def test_a_tagged_post_shows_its_outcome_in_words_with_the_deciding_sentence(cli
     post = post_factory(body=HELPED)
     services.post_tags_compute(post_ids=[post.pk])
     page = thread_page(client, post)
-    assert "Exercise: helped" in page
+    assert "Walking: helped" in page
     assert "read by the tagger" in page
     assert f"<mark>{HELPED}</mark>" in page
     assert "walking (helped)" in page
+
+
+def test_a_badge_names_what_it_is_about_and_other_treatments_get_their_own(client, post_factory):
+    post = post_factory(body="Low-dose naltrexone has eased my pain. I have not tried any exercise.")
+    PostTag.objects.create(
+        post=post,
+        status=TagStatus.DONE,
+        outcome="none",
+        confidence=0.8,
+        interventions=[{"name": "ldn", "kind": "treatment", "outcome": "helped"}],
+    )
+    page = thread_page(client, post)
+    assert "Exercise: no outcome reported" in page
+    assert "LDN (low-dose naltrexone): helped" in page
+
+    both = post_factory(thread=post.thread, body="Yoga and the pool both left me flat for a week.")
+    PostTag.objects.create(
+        post=both,
+        status=TagStatus.DONE,
+        outcome="worsened",
+        confidence=0.9,
+        interventions=[
+            {"name": "yoga", "kind": "exercise", "outcome": "worsened"},
+            {"name": "pool", "kind": "exercise", "outcome": "worsened"},
+        ],
+    )
+    assert "Yoga and pool / swimming: made worse" in thread_page(client, both)
 
 
 def test_a_post_not_yet_tagged_says_it_is_being_read(client, post_factory):
@@ -52,7 +79,7 @@ def test_the_authors_own_label_is_stored_beside_the_machines_and_shown_instead(c
     tag = PostTag.objects.get(post=post)
     assert (tag.outcome, tag.author_outcome) == ("helped", "mixed")
     page = thread_page(client, post)
-    assert "Exercise: mixed" in page and "the author's own reading" in page
+    assert "Walking: mixed" in page and "the author's own reading" in page
     assert "The tagger read it as: helped" in page
 
 
