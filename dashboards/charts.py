@@ -120,21 +120,23 @@ def outcome_bars(dist: Distribution, *, drill_url: str, prefix: str) -> SafeStri
     return _svg(prefix, top + 4 * row_h + 4, "".join(parts))
 
 
-def diverging_bars(dists: Sequence[Distribution], *, drill_url: str, prefix: str) -> SafeString:
-    """Per group, made worse to the left of a centre line and helped to the right, on the same scale."""
-    centre, bar_max, row_h, top = WIDTH / 2, 120, 50, 46
-    parts = [
+def _diverging_header(centre: float, subtitle: str) -> list[str]:
+    """The heads of a chart with made worse left of the centre line and helped right of it."""
+    return [
         format_html(
             '<text x="{}" y="16" text-anchor="end" font-weight="600">◀ Made worse</text>', centre - 8
         ),
         format_html('<text x="{}" y="16" font-weight="600">Helped ▶</text>', centre + 8),
-        format_html(
-            '<text x="{}" y="34" text-anchor="middle" font-size="12">'
-            "share of each row's {}; 0–100% each side</text>",
-            centre,
-            dists[0].unit if dists else "posts",
-        ),
+        format_html('<text x="{}" y="34" text-anchor="middle" font-size="12">{}</text>', centre, subtitle),
     ]
+
+
+def diverging_bars(dists: Sequence[Distribution], *, drill_url: str, prefix: str) -> SafeString:
+    """Per group, made worse to the left of a centre line and helped to the right, on the same scale."""
+    centre, bar_max, row_h, top = WIDTH / 2, 120, 50, 46
+    parts = _diverging_header(
+        centre, f"share of each row's {dists[0].unit if dists else 'posts'}; 0–100% each side"
+    )
     for index, dist in enumerate(dists):
         y = top + index * row_h
         weight = "700" if dist.selected else "400"
@@ -350,17 +352,7 @@ def _estimate(share: Share) -> tuple[float, float, float, str] | None:
 def glance_bars(rows, *, drill_url: str, prefix: str) -> SafeString:
     """Per intervention: made worse left, helped right, each with its 95% interval drawn as a whisker."""
     centre, bar_max, row_h, top = WIDTH / 2, 90, 52, 46
-    parts = [
-        format_html(
-            '<text x="{}" y="16" text-anchor="end" font-weight="600">◀ Made worse</text>', centre - 8
-        ),
-        format_html('<text x="{}" y="16" font-weight="600">Helped ▶</text>', centre + 8),
-        format_html(
-            '<text x="{}" y="34" text-anchor="middle" font-size="12">'
-            "share of posts, corrected (or raw, marked); 95% interval as a line</text>",
-            centre,
-        ),
-    ]
+    parts = _diverging_header(centre, "share of posts, corrected (or raw, marked); 95% interval as a line")
     for index, row in enumerate(rows):
         y = top + index * row_h
         members = f", {row.members.n:,} members" if row.members is not None else ""

@@ -40,17 +40,16 @@ class Confusion:
 
     labels: tuple[str, ...]
     counts: tuple[tuple[int, ...], ...]
-    source: str = ""
 
     @classmethod
-    def from_dict(cls, data: Mapping, source: str = "") -> Confusion:
+    def from_dict(cls, data: Mapping) -> Confusion:
         labels = tuple(data["labels"])
         counts = tuple(tuple(int(c) for c in row) for row in data["confusion"])
         if len(counts) != len(labels) or any(len(row) != len(labels) for row in counts):
             raise ValueError("the confusion matrix must be square, one row and column per label")
         if any(c < 0 for row in counts for c in row) or any(sum(row) == 0 for row in counts):
             raise ValueError("every true label needs labelled posts, and counts cannot be negative")
-        return cls(labels=labels, counts=counts, source=source)
+        return cls(labels=labels, counts=counts)
 
     @property
     def items(self) -> int:

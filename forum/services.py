@@ -288,14 +288,17 @@ def moderator_add(*, user: User) -> None:
     if group is None:  # a database flushed after migrating (e.g. a transactional test): recreate it
         group = _moderators_group_create()
     user.groups.add(group)
-    # has_perm caches per user object; drop the cache so the new permissions apply at once.
-    for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
-        user.__dict__.pop(attr, None)
+    _perm_cache_clear(user)
 
 
 def moderator_remove(*, user: User) -> None:
     """Stop `user` being a moderator (their past actions stay in the audit log)."""
     user.groups.remove(*Group.objects.filter(name=MODERATORS_GROUP))
+    _perm_cache_clear(user)
+
+
+def _perm_cache_clear(user: User) -> None:
+    """has_perm caches per user object; drop the cache so a changed role applies at once."""
     for attr in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         user.__dict__.pop(attr, None)
 

@@ -12,8 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 APPS = ("accounts", "analysis", "config", "core", "dashboards", "devtools", "forum")
 MAX_LINES = 600
-# Imports inside a function body that cross from one app to another, and why they must stay there.
-LATE_IMPORTS_ALLOWED: dict[str, str] = {}
 
 
 def _source_files(*, with_tests: bool):
@@ -55,12 +53,7 @@ def _late_cross_app_imports(path: Path) -> list[str]:
 
 
 def test_apps_import_each_other_at_the_top_of_a_module_not_inside_functions():
-    late = [
-        line
-        for path in _source_files(with_tests=False)
-        for line in _late_cross_app_imports(path)
-        if line.split(" imports ")[0].rsplit(":", 1)[0] not in LATE_IMPORTS_ALLOWED
-    ]
+    late = [line for path in _source_files(with_tests=False) for line in _late_cross_app_imports(path)]
     assert late == []
 
 

@@ -41,7 +41,7 @@ def tagger_confusion() -> Confusion | None:
     measured = tagging.real_text_confusion()
     if measured is None:
         return None
-    return Confusion.from_dict(measured, source=f"{measured.get('items')} labelled real posts")
+    return Confusion.from_dict(measured)
 
 
 class GroupCorrection:
