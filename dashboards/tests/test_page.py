@@ -195,12 +195,18 @@ def test_harms_come_first_and_are_shown_as_prominently_as_benefits(client, world
 def test_every_chart_has_a_text_description_and_a_table(client, world):
     html = get(client)
     figures = html.split("<figure")[1:]
-    assert len(figures) == html.count("<svg") >= 6
+    assert len(figures) == html.count('<svg class="chart"') >= 6
     for figure in figures:
         assert '<figcaption class="chart-description">' in figure
         # the table with the same figures follows the chart
         assert "<table" in html.split(figure[:200])[1].split("<figure")[0] or "claim" in figure
     assert "report that exercise made them worse" in html
+    # the at-a-glance bars carry no text: each sits between its figures in words, and a table follows
+    for row in html.split('<li class="glance-row">')[1:]:
+        row = row.split("</li>")[0]
+        assert row.count('<svg class="glance-bar"') == 1
+        assert row.count('<span class="glance-share') == 2
+    assert '<table class="data-table glance">' in html.split('<ol class="glance-list">')[1]
     # no request leaves the page
     assert not re.search(r'(src|href)="https?://(?!doi\.org)', html)
 
