@@ -37,8 +37,12 @@ def test_every_bar_and_count_on_the_dashboard_links_to_its_drill_down(client, wo
     glance = html[
         html.index('<ol class="glance-list">') : html.index("</ol>", html.index('<ol class="glance-list">'))
     ]
-    assert re.search(r'<a href="/dashboard/posts/\?intervention=\w+&amp;outcome=worsened">', glance)
-    assert re.search(r'<a href="/dashboard/posts/\?intervention=\w+&amp;outcome=helped">', glance)
+    assert re.search(
+        r'<a href="/dashboard/posts/\?view=members&amp;intervention=\w+&amp;outcome=worsened">', glance
+    )
+    assert re.search(
+        r'<a href="/dashboard/posts/\?view=members&amp;intervention=\w+&amp;outcome=helped">', glance
+    )
 
 
 @pytest.mark.parametrize(

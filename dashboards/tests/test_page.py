@@ -345,3 +345,22 @@ def test_the_summary_answers_per_intervention_and_links_the_details_with_the_sam
     for section in ("interventions", "studies", "members", "conditions", "categories", "months"):
         assert f'<section id="{section}"' in details.content.decode()
     assert client.get(reverse("dashboards:details"), {"intervention": "statins"}).status_code == 400
+
+
+def test_at_a_glance_counts_each_member_once_so_one_prolific_writer_cannot_tilt_a_row(
+    client, tagged_post, user_factory
+):
+    prolific = user_factory()
+    for _ in range(6):
+        tagged_post("worsened", interventions=[("walking", "worsened")], author=prolific)
+    for _ in range(4):
+        tagged_post("helped", interventions=[("walking", "helped")], author=user_factory())
+    html = get(client)
+    row = html.split('<li class="glance-row">')[1].split("</li>")[0]
+    assert "<strong>Walking</strong>" in row and "10 posts, 5 members" in row
+    assert "view=members" in row
+    # by posts 60% made worse; by members one in five, which is what the raw shares in its table say
+    table = html.split('<table class="data-table glance">')[1].split("</table>")[0]
+    walking = table.split('<th scope="row">Walking</th>')[1].split("</tr>")[0]
+    assert "20.0%" in walking and "80.0%" in walking
+    assert "60.0%" not in walking
