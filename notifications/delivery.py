@@ -31,15 +31,20 @@ UNSUBSCRIBE_SALT = "notifications.unsubscribe"
 MAX_LINES = 50
 
 
+def _signer() -> signing.Signer:
+    # No timestamp: an unsubscribe link in an old email must still work (RFC 8058 asks for that).
+    return signing.Signer(salt=UNSUBSCRIBE_SALT)
+
+
 def unsubscribe_token(*, user_id: int) -> str:
     """A signed token naming the member: the unsubscribe link works without signing in, for them alone."""
-    return signing.dumps({"u": user_id}, salt=UNSUBSCRIBE_SALT)
+    return _signer().sign_object({"u": user_id})
 
 
 def unsubscribe_user_id(token: str) -> int | None:
     """The member a token names, or None for a token that was altered or made with another key."""
     try:
-        return int(signing.loads(token, salt=UNSUBSCRIBE_SALT)["u"])
+        return int(_signer().unsign_object(token)["u"])
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         return None
 
@@ -57,7 +62,8 @@ def _message(*, pref: EmailPreference, subject: str, lines: list, digest: bool) 
         {
             "lines": [(line.text, line.reason, _absolute(line.url)) for line in lines],
             "digest": digest,
-            "frequency": pref.get_frequency_display().lower(),
+            "period": "weekly" if pref.frequency == Frequency.WEEKLY else "daily",
+            "choice": pref.get_frequency_display(),
             "settings_url": _absolute(reverse("accounts:settings")),
             "unsubscribe_url": unsubscribe_url,
         },
