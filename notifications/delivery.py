@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -80,6 +81,18 @@ def _message(*, pref: EmailPreference, subject: str, lines: list, digest: bool) 
     )
 
 
+def _has_pending():
+    """Only members with something unread and not yet emailed: the sweeps skip everyone else in SQL."""
+    return Exists(
+        Notification.objects.filter(
+            recipient_id=OuterRef("user_id"),
+            read_at__isnull=True,
+            emailed_at__isnull=True,
+            updated_at__gte=OuterRef("chosen_at"),
+        )
+    )
+
+
 def _claim(pref: EmailPreference, *, now: datetime, include_reactions: bool) -> list[int]:
     """Lock and mark as emailed the member's unread, not yet emailed notifications since they chose email.
     Rows another run holds are skipped, not waited for."""
@@ -108,7 +121,9 @@ def immediate_emails_send(*, now: datetime | None = None, user_ids: list[int] | 
     it waits for the first run after they end). Reactions wait for the digests: a count going up one by one
     is not worth an email each. Returns the number of emails sent."""
     now = now or timezone.now()
-    prefs = EmailPreference.objects.filter(frequency=Frequency.IMMEDIATELY, user__is_active=True)
+    prefs = EmailPreference.objects.filter(
+        _has_pending(), frequency=Frequency.IMMEDIATELY, user__is_active=True
+    )
     if user_ids is not None:
         prefs = prefs.filter(user_id__in=user_ids)
     sent = 0
@@ -145,7 +160,7 @@ def digests_send(*, now: datetime | None = None) -> int:
     """Send each daily and weekly digest that is due and not yet sent. Returns how many were sent."""
     now = now or timezone.now()
     prefs = EmailPreference.objects.filter(
-        frequency__in=[Frequency.DAILY, Frequency.WEEKLY], user__is_active=True
+        _has_pending(), frequency__in=[Frequency.DAILY, Frequency.WEEKLY], user__is_active=True
     ).select_related("user")
     sent = 0
     for pref in prefs.order_by("user_id"):

@@ -9,9 +9,11 @@ from core.forms import AccessibleFormMixin
 from notifications.models import EmailPreference
 
 HOURS = [("", "No quiet hours")] + [(str(h), f"{h:02d}:00") for h in range(24)]
-# Europe/London first: most members are in the UK; the rest in alphabetical order.
-ZONES = [("Europe/London", "Europe/London")] + [
-    (z, z) for z in sorted(available_timezones()) if z != "Europe/London" and "/" in z or z == "UTC"
+# Europe/London first (the forum's home), UTC, then the named zones ("Region/City") in alphabetical order.
+ZONES = [("Europe/London", "Europe/London"), ("UTC", "UTC")] + [
+    (z, z)
+    for z in sorted(available_timezones())
+    if "/" in z and z != "Europe/London" and not z.startswith(("Etc/", "posix/", "right/", "SystemV/"))
 ]
 
 
