@@ -36,7 +36,7 @@ def _public_post(post_id: int) -> Post | None:
     """The post, if everyone may read it: hidden and deleted posts (and posts in hidden threads) notify
     nobody, whoever wrote them."""
     return (
-        Post.objects.select_related("thread", "parent")
+        Post.objects.select_related("thread", "parent", "reply_to")
         .filter(pk=post_id, is_deleted=False, is_hidden=False, thread__is_hidden=False)
         .first()
     )
@@ -96,7 +96,8 @@ def notifications_for_new_post(*, post_id: int) -> list[Notification]:
         if is_opening
         else CategoryWatch.objects.none()
     )
-    parent_author = [post.parent.author_id] if post.parent_id and post.parent.author_id else []
+    answered = post.reply_to or post.parent  # a reply to a reply answers that reply, not the top post
+    parent_author = [answered.author_id] if answered is not None and answered.author_id else []
     return _post_notifications_create(
         post,
         [

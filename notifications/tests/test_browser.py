@@ -64,7 +64,7 @@ def press(driver, element) -> None:
     """Press Enter on a link or button, and wait for the next page."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
 
 
 def no_sideways_scroll(driver) -> bool:

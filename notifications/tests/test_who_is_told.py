@@ -49,6 +49,16 @@ def test_a_reply_to_a_post_tells_its_author_once(start_thread, write, ann, ben):
     assert told(ben) == []
 
 
+def test_a_reply_to_a_reply_tells_the_member_answered(start_thread, write, ann, ben, cat):
+    thread = start_thread(author=ann)
+    bens = write(thread=thread, author=ben, body="Pool walking.", parent=thread.posts.get())
+    # When Cat answers Ben's reply (shown under Ann's post, one level deep)
+    cats = write(thread=thread, author=cat, body="How warm is the pool?", parent=bens)
+    # Then Ben is told of a reply, and Ann only as the follower of her thread
+    assert (Kind.REPLY, cats.pk) in told(ben)
+    assert (Kind.THREAD_POST, cats.pk) in told(ann)
+
+
 def test_a_quote_tells_the_quoted_member(start_thread, write, ann, ben, cat):
     # Given Ann's thread and Ben's reply in it
     thread = start_thread(author=ann)
