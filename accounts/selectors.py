@@ -2,12 +2,14 @@
 
 from accounts.models import User
 from forum.member_content import member_content_export
+from notifications import hooks as notification_hooks
 
 
 def member_data_export(*, user: User) -> dict:
     """Everything the forum holds that a member wrote, chose, or that was inferred or decided about them:
     profile, posts (with earlier versions, the tagger's reading and moderators' reasons for hiding them),
-    drafts, flags raised, reactions given, their own outcome labels and their research consent history."""
+    drafts, flags raised, reactions given, their own outcome labels, their research consent history and their
+    notification settings (email choice, quiet hours, what they follow)."""
     return {
         "profile": {
             "username": user.username,
@@ -25,4 +27,5 @@ def member_data_export(*, user: User) -> dict:
             {"given": c.given, "where": c.where, "recorded_at": c.recorded_at.isoformat()}
             for c in user.research_consents.all()
         ],
+        **notification_hooks.member_data(user=user),
     }

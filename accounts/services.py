@@ -5,14 +5,16 @@ from django.db import transaction
 from accounts.models import ResearchConsent, User
 from analysis import hooks as analysis_hooks
 from forum.member_content import member_content_release, member_posts_rename
+from notifications import hooks as notification_hooks
 
 
 @transaction.atomic
 def account_delete(*, user: User, remove_posts: bool) -> None:
     """Delete a member's account, and what names them (forum.member_content.member_content_release says
-    what becomes of their posts)."""
+    what becomes of their posts); their notifications, what they follow and their email choice go too."""
     User.objects.select_for_update().filter(pk=user.pk).first()  # no post lands while they are scrubbed
     post_ids = member_content_release(user=user, remove_posts=remove_posts)
+    notification_hooks.account_deleting(user_id=user.pk)
     user_id = user.pk
     user.delete()
     analysis_hooks.account_deleted(user_id=user_id, post_ids=post_ids)

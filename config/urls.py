@@ -6,6 +6,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("members/", include("accounts.urls")),
     path("analysis/", include("analysis.urls")),
+    path("notifications/", include("notifications.urls")),
     path("", include("dashboards.urls")),
     path("", include("forum.urls")),
 ]

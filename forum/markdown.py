@@ -4,16 +4,24 @@ Two layers: markdown-it-py with raw HTML switched off (so `<script>` typed in a 
 then nh3 (the Rust `ammonia` sanitiser) with a small allowlist, which also drops event handlers, styles
 and every link that is not http, https or mailto. Images are never embedded (a remote image would be a
 request to another host from the reader's browser, and can track them): `![alt](url)` becomes a link.
+`@username` becomes a link to that member's profile when the member exists, and stays text otherwise.
 """
 
 from __future__ import annotations
 
 import html as html_lib
+import re
+from collections.abc import Iterable, Mapping
 
 import nh3
+from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+
+from accounts.models import User
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "em", "strong", "s", "del", "code", "pre", "blockquote",
@@ -37,10 +45,41 @@ def _image_as_link(self, tokens, idx, options, env) -> str:
     return f'<a href="{escape(src)}">Image: {alt or "(no description)"}</a>'
 
 
+# A username as Django allows it (letters, digits, _ . + -), not ending in a full stop ("thanks @sam.").
+MENTION = re.compile(r"@([\w+-]+(?:\.[\w+-]+)*)")
+
+
+def _mention_rule(state: StateInline, silent: bool) -> bool:
+    """`@name` not inside a link, and not the middle of a word or an email address."""
+    if state.src[state.pos] != "@" or state.linkLevel > 0:
+        return False
+    if state.pos > 0 and (state.src[state.pos - 1].isalnum() or state.src[state.pos - 1] in "_.+-@"):
+        return False
+    match = MENTION.match(state.src, state.pos)
+    if match is None:
+        return False
+    if not silent:
+        token = state.push("mention", "", 0)
+        token.content = match.group(0)
+        token.meta = {"username": match.group(1)}
+    state.pos = match.end()
+    return True
+
+
+def _mention_link(self, tokens, idx, options, env) -> str:
+    typed = tokens[idx].meta["username"]
+    username = (env.get("members") or {}).get(typed.lower())
+    if username is None:
+        return escape(tokens[idx].content)
+    return f'<a href="{escape(reverse("accounts:profile", args=[username]))}">@{escape(typed)}</a>'
+
+
 def _build_parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.add_render_rule("image", _image_as_link)
+    md.inline.ruler.push("mention", _mention_rule)
+    md.add_render_rule("mention", _mention_link)
     return md
 
 
@@ -59,10 +98,56 @@ def sanitise_html(html: str) -> str:
     )
 
 
-def render_markdown(text: str) -> SafeString:
-    """Render a post body; the result is safe to put in a page as it is."""
+def _mentions(tokens, *, outside_quotes: bool) -> set[str]:
+    names, depth = set(), 0
+    for token in tokens:
+        if token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+        elif token.type == "inline" and not (outside_quotes and depth):
+            names.update(t.meta["username"] for t in token.children or [] if t.type == "mention")
+    return names
+
+
+def mention_candidates(text: str) -> set[str]:
+    """Every `@name` a post's text holds, as typed (whether or not such a member exists)."""
+    if "@" not in (text or ""):
+        return set()
+    return _mentions(_parser.parse(text), outside_quotes=False)
+
+
+def mentioned_usernames(text: str) -> set[str]:
+    """The `@name`s a post's own words hold, leaving out those inside quotes (`>` blocks) and code."""
+    if "@" not in (text or ""):
+        return set()
+    return _mentions(_parser.parse(text), outside_quotes=True)
+
+
+def members_by_name(names: Iterable[str]) -> dict[str, str]:
+    """{lower-case name: username} for the active members among `names` (case-insensitive, one query)."""
+    lowered = {name.lower() for name in names}
+    if not lowered:
+        return {}
+    rows = (
+        User.objects.filter(is_active=True)
+        .annotate(lowered=Lower("username"))
+        .filter(lowered__in=lowered)
+        .values_list("lowered", "username")
+    )
+    return dict(rows)
+
+
+def render_markdown(text: str, *, members: Mapping[str, str] | None = None) -> SafeString:
+    """Render a post body; the result is safe to put in a page as it is.
+
+    `members` ({lower-case name: username}, from members_by_name) lets a page look up the mentions of all
+    its posts in one query; without it the mentions in `text` are looked up here.
+    """
+    if members is None:
+        members = members_by_name(mention_candidates(text))
     # Headings inside a post would break the page's heading order (h1 title, h2/h3 posts): shift them down.
-    html = _parser.render(text or "")
+    html = _parser.render(text or "", {"members": members})
     for level in range(6, 0, -1):
         shifted = min(level + 3, 6)
         html = html.replace(f"<h{level}>", f"<h{shifted}>").replace(f"</h{level}>", f"</h{shifted}>")

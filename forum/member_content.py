@@ -11,6 +11,7 @@ from accounts.models import User
 from analysis import hooks as analysis_hooks
 from forum.models import Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.selectors import member_posts_page, quote_attribution
+from notifications import hooks as notification_hooks
 
 __all__ = [
     "DELETED_MEMBER_NAME",
@@ -131,7 +132,9 @@ def member_content_release(*, user: User, remove_posts: bool) -> list[int]:
         posts.filter(is_deleted=False).update(is_deleted=True, deleted_at=timezone.now())
     # Removed posts (now, or earlier by the member) keep no text, nor the tagger's reading of it.
     removed = posts.filter(is_deleted=True)
-    analysis_hooks.posts_text_removed(post_ids=list(removed.values_list("id", flat=True)))
+    removed_ids = list(removed.values_list("id", flat=True))
+    analysis_hooks.posts_text_removed(post_ids=removed_ids)
+    notification_hooks.posts_removed(post_ids=removed_ids)
     removed.update(body="")
     # A thread whose opening post is removed keeps its replies under a neutral title.
     opening_author = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id")

@@ -33,7 +33,7 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import render_markdown, render_plain_excerpt
+from forum.markdown import members_by_name, mention_candidates, render_markdown, render_plain_excerpt
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -214,9 +214,9 @@ def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs
 
 
-def _post_item(user: AnyUser, post: Post, *, readable: bool) -> PostItem:
+def _post_item(user: AnyUser, post: Post, *, readable: bool, members: dict[str, str]) -> PostItem:
     if readable:
-        html, placeholder = render_markdown(post.body), ""
+        html, placeholder = render_markdown(post.body, members=members), ""
     else:
         html, placeholder = None, PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
     item = PostItem(
@@ -260,15 +260,18 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
         for reply in _annotated_posts(user, replies).order_by("created_at", "id"):
             replies_by_parent.setdefault(reply.parent_id, []).append(reply)
 
+    # The members the page's posts mention, looked up in one query (none when nobody is mentioned).
+    shown = posts + [reply for replies in replies_by_parent.values() for reply in replies]
+    members = members_by_name(set().union(*(mention_candidates(p.body) for p in shown)))
     items = []
     for post in posts:
         post.thread = thread
-        item = _post_item(user, post, readable=_is_readable(user, post))
+        item = _post_item(user, post, readable=_is_readable(user, post), members=members)
         siblings = {reply.pk: reply for reply in replies_by_parent.get(post.pk, [])}
         for reply in siblings.values():
             reply.thread = thread
             reply.parent = post
-            reply_item = _post_item(user, reply, readable=True)
+            reply_item = _post_item(user, reply, readable=True, members=members)
             reply_item.in_reply_to = _in_reply_to(reply, siblings)
             item.replies.append(reply_item)
         items.append(item)

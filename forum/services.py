@@ -20,6 +20,7 @@ from forum import events
 from forum.drafts import DraftTooLong, TooManyDrafts, draft_key_has_title
 from forum.models import Category, Draft, Flag, Post, PostRevision, Reaction, Thread
 from forum.permissions import MODERATORS_GROUP
+from notifications import hooks as notification_hooks
 
 
 def normalise_body(body: str) -> str:
@@ -54,6 +55,7 @@ def _post_insert(
         created_at=created_at,
     )
     analysis_hooks.post_written(post_id=post.id)
+    notification_hooks.post_published(post_id=post.id, author_id=author.pk, thread_id=thread.pk)
     return post
 
 
@@ -109,6 +111,7 @@ def post_edit(*, post: Post, editor: User, body: str, draft_key: str | None = No
     post.edited_at = now
     post.save(update_fields=["body", "edited_at"])
     analysis_hooks.post_written(post_id=post.id)
+    notification_hooks.post_edited(post_id=post.id)
     return post
 
 
@@ -131,6 +134,7 @@ def post_delete(*, post: Post, actor: User) -> Post:
 def reaction_toggle(*, post: Post, user: User) -> bool:
     """Add or take back 'this matches my experience'. Returns True when the member now has the reaction."""
     deleted, _ = Reaction.objects.filter(post=post, user=user).delete()
+    notification_hooks.reactions_changed(post_id=post.pk)
     if deleted:
         return False
     Reaction.objects.get_or_create(post=post, user=user)
@@ -179,7 +183,10 @@ def post_hide(*, post: Post, moderator: User, reason: str) -> Post:
     _hidden_set(post, moderator=moderator, reason=reason)
     analysis_hooks.posts_visibility_changed(post_ids=[post.pk])
     flag_ids = _resolve_open_flags(post=post, moderator=moderator, status=Flag.Status.ACTIONED)
-    events.post_hidden_event(post=post, moderator=moderator, reason=post.hide_reason, flag_ids=flag_ids)
+    event = events.post_hidden_event(
+        post=post, moderator=moderator, reason=post.hide_reason, flag_ids=flag_ids
+    )
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return post
 
 
@@ -201,7 +208,8 @@ def post_restore(*, post: Post, moderator: User, reason: str = "") -> Post:
     """Show a hidden post again. The reason it was hidden stays in the audit log."""
     _hidden_set(post, moderator=None)
     analysis_hooks.posts_visibility_changed(post_ids=[post.pk])
-    events.post_restored_event(post=post, moderator=moderator, reason=reason.strip())
+    event = events.post_restored_event(post=post, moderator=moderator, reason=reason.strip())
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return post
 
 
@@ -209,7 +217,8 @@ def post_restore(*, post: Post, moderator: User, reason: str = "") -> Post:
 def thread_lock(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
     thread.is_locked = True
     thread.save(update_fields=["is_locked"])
-    events.thread_locked_event(thread=thread, moderator=moderator, reason=reason.strip())
+    event = events.thread_locked_event(thread=thread, moderator=moderator, reason=reason.strip())
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 
@@ -217,7 +226,8 @@ def thread_lock(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
 def thread_unlock(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
     thread.is_locked = False
     thread.save(update_fields=["is_locked"])
-    events.thread_unlocked_event(thread=thread, moderator=moderator, reason=reason.strip())
+    event = events.thread_unlocked_event(thread=thread, moderator=moderator, reason=reason.strip())
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 
@@ -229,13 +239,14 @@ def thread_move(*, thread: Thread, moderator: User, category: Category, reason: 
     thread.category = category
     thread.save(update_fields=["category"])
     analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
-    events.thread_moved_event(
+    event = events.thread_moved_event(
         thread=thread,
         moderator=moderator,
         reason=reason.strip(),
         from_category=from_category,
         to_category=category,
     )
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 
@@ -244,7 +255,8 @@ def thread_hide(*, thread: Thread, moderator: User, reason: str) -> Thread:
     """Hide a whole thread, its posts with it, from everyone but the moderators (who see it marked)."""
     _hidden_set(thread, moderator=moderator, reason=reason)
     analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
-    events.thread_hidden_event(thread=thread, moderator=moderator, reason=thread.hide_reason)
+    event = events.thread_hidden_event(thread=thread, moderator=moderator, reason=thread.hide_reason)
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 
@@ -253,7 +265,8 @@ def thread_restore(*, thread: Thread, moderator: User, reason: str = "") -> Thre
     """Show a hidden thread again. The reason it was hidden stays in the audit log."""
     _hidden_set(thread, moderator=None)
     analysis_hooks.posts_visibility_changed(post_ids=_thread_post_ids(thread))
-    events.thread_restored_event(thread=thread, moderator=moderator, reason=reason.strip())
+    event = events.thread_restored_event(thread=thread, moderator=moderator, reason=reason.strip())
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 
@@ -266,9 +279,10 @@ def thread_title_edit(*, thread: Thread, moderator: User, title: str, reason: st
         return thread
     thread.title = title
     thread.save(update_fields=["title"])
-    events.thread_title_changed_event(
+    event = events.thread_title_changed_event(
         thread=thread, moderator=moderator, reason=reason.strip(), from_title=from_title, to_title=title
     )
+    notification_hooks.moderation_recorded(event_id=event.pk)
     return thread
 
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("accounts", "analysis", "config", "core", "dashboards", "devtools", "forum")
+APPS = ("accounts", "analysis", "config", "core", "dashboards", "devtools", "forum", "notifications")
 MAX_LINES = 600
 
 

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "forum",
     "analysis",
     "dashboards",
+    "notifications",
     "devtools",
 ]
 
@@ -272,8 +273,25 @@ ANALYSIS_REVIEW_CONFIDENCE = env.float("ANALYSIS_REVIEW_CONFIDENCE", default=0.6
 # The real-writing development set (public passages by patients, kept outside the project) that
 # evaluate_tagger and bench_tagger read; the commands skip it, saying so, when the folder is absent.
 ANALYSIS_REALDEV_DIR = Path(env("ANALYSIS_REALDEV_DIR", default=str(BASE_DIR.parent / "shared" / "realdev")))
+# Notifications and email (README: "Notifications and email"). Links in emails start with SITE_URL.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# How often beat sends the "as they happen" emails that waited (quiet hours, a failed task), and looks for
+# digests that are due; a digest goes at or after this hour in the member's time zone (weekly: on or after
+# this weekday, 0 = Monday), once per day or week.
+NOTIFICATIONS_IMMEDIATE_SWEEP_SECONDS = env.int("NOTIFICATIONS_IMMEDIATE_SWEEP_SECONDS", default=60)
+NOTIFICATIONS_DIGEST_SWEEP_SECONDS = env.int("NOTIFICATIONS_DIGEST_SWEEP_SECONDS", default=600)
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=8)
+NOTIFICATIONS_DIGEST_WEEKDAY = env.int("NOTIFICATIONS_DIGEST_WEEKDAY", default=0)
 CELERY_BEAT_SCHEDULE = {
     "sweep-untagged-posts": {"task": "analysis.sweep_tags", "schedule": ANALYSIS_SWEEP_SECONDS},
+    "send-waiting-notification-emails": {
+        "task": "notifications.send_immediate",
+        "schedule": NOTIFICATIONS_IMMEDIATE_SWEEP_SECONDS,
+    },
+    "send-notification-digests": {
+        "task": "notifications.send_digests",
+        "schedule": NOTIFICATIONS_DIGEST_SWEEP_SECONDS,
+    },
 }
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="celery")
 # Publishing a post must never wait on a broker that is down: fail fast, the sweep catches up.
