@@ -40,7 +40,7 @@ class LoginForm(PlainWordingMixin, allauth.LoginForm):
 
 
 class AddEmailForm(PlainWordingMixin, allauth.AddEmailForm):
-    labels = {"email": "Another email address"}
+    labels = {"email": "New email address"}
 
 
 class ChangePasswordForm(PlainWordingMixin, allauth.ChangePasswordForm):
