@@ -18,6 +18,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+# axe-core, which the browser tests run in each page to check its accessibility (package-lock.json pins it).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
 ## Set up the local database: migrate, seed the forum and study claims (idempotent), queue untagged posts,
 ## create the demo accounts.
 setup: $(VENV)/.installed
@@ -34,7 +39,7 @@ run: setup
 	PORT=$(PORT) $(BIN)/honcho -f Procfile.local start
 
 ## Run the whole test suite.
-test: $(VENV)/.installed-dev
+test: $(VENV)/.installed-dev node_modules/.installed
 	$(BIN)/pytest
 
 lint: $(VENV)/.installed-dev

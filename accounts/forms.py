@@ -1,14 +1,17 @@
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
 
+from accounts.allauth_forms import PlainWordingMixin
 from accounts.models import Condition
 from accounts.services import signup_choices_save
 from core.forms import AccessibleFormMixin
 from core.text_input import MemberTextField
 
 
-class SignupForm(AccessibleFormMixin, AllauthSignupForm):
+class SignupForm(PlainWordingMixin, AllauthSignupForm):
     """allauth's sign-up plus what a member chooses to share. No real name is asked."""
+
+    labels = {"password2": "Password, again"}
 
     conditions = forms.MultipleChoiceField(
         choices=Condition.choices,

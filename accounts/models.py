@@ -40,6 +40,11 @@ class User(AbstractUser):
         return [labels.get(c, c) for c in self.conditions]
 
 
+def user_display(user) -> str:
+    """How allauth names a member in its messages ("Successfully signed in as ..."): as others see them."""
+    return user.public_name
+
+
 class ResearchConsent(models.Model):
     """One choice a member made about research use of their posts (health data), with its date: the
     history of their consent, given or withdrawn, kept for them (the data export) and for accountability."""

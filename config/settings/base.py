@@ -102,7 +102,20 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
+# Following the link in the confirmation email signs the new member in (in the browser they signed up in).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
+# allauth's forms with our labels ("Username or email", sentence case) and our accessible errors.
+ACCOUNT_FORMS = {
+    "signup": "accounts.forms.SignupForm",
+    "login": "accounts.allauth_forms.LoginForm",
+    "add_email": "accounts.allauth_forms.AddEmailForm",
+    "change_password": "accounts.allauth_forms.ChangePasswordForm",
+    "set_password": "accounts.allauth_forms.SetPasswordForm",
+    "reset_password": "accounts.allauth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.allauth_forms.ResetPasswordKeyForm",
+    "reauthenticate": "accounts.allauth_forms.ReauthenticateForm",
+}
 ACCOUNT_RATE_LIMITS = {
     # allauth's defaults, kept explicit so a reader sees them. login_failed's "key" is the account *and*
     # the client's address (accounts.adapter), so nobody can lock another member out from their own address.
@@ -126,6 +139,8 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Movement Stories <noreply@localhost>")
+# Where members write to a person (the moderators): shown wherever the account pages say "write to us".
+FORUM_CONTACT_EMAIL = env("FORUM_CONTACT_EMAIL", default="moderators@localhost")
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
