@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -64,3 +65,11 @@ def headless_chromium(*, console_log: bool = False):
     driver = webdriver.Chrome(service=Service(driver_path), options=options)
     driver.implicitly_wait(5)
     return driver
+
+
+def axe_core_source() -> str:
+    """axe-core's script, from the npm package that `make test` installs (package.json pins it)."""
+    path = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+    if not path.exists():
+        service_missing("needs axe-core: run `npm ci` (make test does)")
+    return path.read_text(encoding="utf-8")

@@ -11,11 +11,10 @@ from django.test import Client
 from selenium.webdriver.common.by import By
 
 from accounts.tests.account_pages import account_pages
-from tests.service_checks import service_missing
+from tests.service_checks import axe_core_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots" / "accounts"
 WIDTHS = {"phone": 390, "desktop": 1280}
 
@@ -37,9 +36,7 @@ return {
 
 @pytest.fixture
 def axe_source():
-    if not AXE.exists():
-        service_missing("needs axe-core: run `npm ci` (make test does)")
-    return AXE.read_text(encoding="utf-8")
+    return axe_core_source()
 
 
 def _set_width(browser, width: int):

@@ -2,8 +2,6 @@
 they work with the keyboard alone, and axe-core finds no accessibility violations on them."""
 
 import json
-import os
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -15,11 +13,9 @@ from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from notifications.models import EmailPreference, Notification
+from tests.service_checks import axe_core_source
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# axe-core is a development tool from npm, not a Python package: `npm install axe-core` and point here.
-AXE_JS = Path(os.environ.get("AXE_CORE_JS", "/tmp/axe/node_modules/axe-core/axe.min.js"))  # noqa: S108
 
 
 @pytest.fixture
@@ -46,9 +42,7 @@ def signed_in(phone, live_server, user_factory, start_thread, write):
 
 
 def axe_violations(driver) -> list[dict]:
-    if not AXE_JS.exists():
-        pytest.skip(f"axe-core not found at {AXE_JS} (npm install axe-core; AXE_CORE_JS=path/to/axe.min.js)")
-    driver.execute_script(AXE_JS.read_text(encoding="utf-8"))
+    driver.execute_script(axe_core_source())
     result = driver.execute_async_script(
         "const done = arguments[arguments.length - 1];"
         "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)));"
