@@ -16,11 +16,13 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from devtools.forum_bench import data
+from devtools.forum_bench.pages import bench_pages
 
 LOCUSTFILE = Path(data.__file__).with_name("locustfile.py")
 
@@ -103,6 +106,7 @@ class Command(BaseCommand):
                     "reader_weight": 4,
                     "member_weight": members,
                 }
+                self._check_pages(base, plan)
                 rows = self._locust(base, plan, users=users, duration=duration, wait=wait)
                 load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 self.stdout.write(f"machine load average during the run (1, 5, 15 min): {load}")
@@ -144,11 +148,29 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError("gunicorn did not answer within 60 s.")
 
+    def _check_pages(self, base: str, plan: dict) -> None:
+        """Every page once, anonymous and as a member, before the load: each must answer 200 (and each
+        worker gets a first request in before the clock starts)."""
+        cookies = [""] + [f"sessionid={key}" for key in plan["sessions"][:1]]
+        for cookie in cookies:
+            for name, path in bench_pages(plan, random.Random(0)):
+                headers = {"Cookie": cookie} if cookie else {}
+                request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - our server
+                try:
+                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our server
+                        status = response.status
+                except urllib.error.HTTPError as error:
+                    status = error.code
+                if status != 200:
+                    raise CommandError(
+                        f"{name} ({path}) answered {status}{' to a member' if cookie else ''}."
+                    )
+
     def _locust(self, base: str, plan: dict, *, users: int, duration: int, wait: str) -> list[dict]:
         classes = ["Reader"] + (["Member"] if plan["member_weight"] else [])
         with tempfile.TemporaryDirectory() as tmp:
             prefix = Path(tmp) / "run"
-            subprocess.run(  # noqa: S603 - our own interpreter and arguments
+            run = subprocess.run(  # noqa: S603 - our own interpreter and arguments
                 [sys.executable, "-m", "locust", "-f", str(LOCUSTFILE), "--headless", "--only-summary"]
                 + [
                     "--users",
@@ -161,14 +183,19 @@ class Command(BaseCommand):
                 + ["--host", base, "--csv", str(prefix), "--loglevel", "ERROR", *classes],
                 env={**os.environ, "BENCH_HTTP_PLAN": json.dumps(plan), "BENCH_WAIT": wait},
                 check=False,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+                capture_output=True,
+                text=True,
             )
+            if run.returncode not in (0, 1):  # 1: some requests failed, which the table shows
+                raise CommandError(f"locust failed:\n{run.stderr[-3000:]}")
             stats = Path(f"{prefix}_stats.csv")
             if not stats.exists():
                 raise CommandError("locust wrote no statistics.")
             with stats.open() as f:
-                return list(csv.DictReader(f))
+                rows = list(csv.DictReader(f))
+            if not any(int(row["Request Count"]) for row in rows):
+                raise CommandError(f"locust made no requests:\n{(run.stdout + run.stderr)[-3000:]}")
+            return rows
 
     def _print(self, rows: list[dict]) -> None:
         self.stdout.write(
