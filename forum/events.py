@@ -122,7 +122,7 @@ def flags_dismissed_event(
         post=post,
         thread=post.thread,
         member=post.author,
-        data={"flag_ids": flag_ids},
+        data={"flag_ids": flag_ids, "author_name": post.author_name},
     )
 
 

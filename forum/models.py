@@ -63,12 +63,14 @@ class Thread(models.Model):
 
 
 class Post(models.Model):
-    """One post. Replies point at a top-level post of the same thread (one level deep)."""
+    """One post. Replies point at a top-level post of the same thread (one level deep); `reply_to` keeps
+    the post actually answered, which for a reply to a reply is that reply."""
 
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
     )
+    reply_to = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="posts"
     )

@@ -176,6 +176,12 @@ def category_threads_page(*, user: AnyUser, category: Category, page_number: str
 # --- the thread page ----------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class InReplyTo:
+    name: str
+    post_id: int | None  # None when the viewer may no longer read the post answered
+
+
 @dataclass
 class PostItem:
     """One post as the viewer sees it on a thread page."""
@@ -193,6 +199,8 @@ class PostItem:
     can_flag: bool = False
     can_hide: bool = False
     can_history: bool = False
+    # For a reply to another reply: whom it answers (None when it answers the post it sits under).
+    in_reply_to: InReplyTo | None = None
 
     @property
     def is_placeholder(self) -> bool:
@@ -287,12 +295,24 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
     items = []
     for post in posts:
         item = _post_item(user, post, html=html.get(post.pk))
-        for reply in replies_by_parent.get(post.pk, []):
+        siblings = {reply.pk: reply for reply in replies_by_parent.get(post.pk, [])}
+        for reply in siblings.values():
             reply.thread = thread
             reply.parent = post
-            item.replies.append(_post_item(user, reply, html=html[reply.pk]))
+            reply_item = _post_item(user, reply, html=html[reply.pk])
+            reply_item.in_reply_to = _in_reply_to(reply, siblings)
+            item.replies.append(reply_item)
         items.append(item)
     return ThreadPage(thread=thread, page=page, items=items)
+
+
+def _in_reply_to(reply: Post, siblings: dict[int, Post]) -> InReplyTo | None:
+    if reply.reply_to_id is None or reply.reply_to_id == reply.parent_id:
+        return None
+    answered = siblings.get(reply.reply_to_id)
+    if answered is None:
+        return InReplyTo(name="a reply that is no longer shown", post_id=None)
+    return InReplyTo(name=answered.author_name, post_id=answered.pk)
 
 
 def post_get(*, post_id: int) -> Post:
@@ -381,8 +401,9 @@ def flag_queue_list() -> list[FlagQueueItem]:
     return list(items.values())
 
 
-def open_flag_count() -> int:
-    return Flag.objects.filter(status=Flag.Status.OPEN).count()
+def flagged_post_count() -> int:
+    """How many posts wait in the flag queue (a post flagged by three members counts once, as there)."""
+    return Flag.objects.filter(status=Flag.Status.OPEN).values("post").distinct().count()
 
 
 def moderation_events_page(*, page_number: str | int | None) -> Page:
@@ -411,7 +432,7 @@ SEARCH_MAX_HITS = 1000
 
 
 def _stored_search_vector() -> RawSQL:
-    # forum_post.search_vector is a generated column that exists on PostgreSQL only (migration 0008), so
+    # forum_post.search_vector is a generated column that exists on PostgreSQL only (migration 0009), so
     # the model does not declare it; the queries below have forum_post unaliased as their base table.
     return RawSQL("forum_post.search_vector", [], output_field=SearchVectorField())
 

@@ -36,11 +36,18 @@ def normalise_title(title: str) -> str:
 
 
 def _post_insert(
-    *, thread: Thread, author: User, body: str, parent: Post | None, created_at: datetime
+    *,
+    thread: Thread,
+    author: User,
+    body: str,
+    parent: Post | None,
+    created_at: datetime,
+    reply_to: Post | None = None,
 ) -> Post:
     post = Post.objects.create(
         thread=thread,
         parent=parent,
+        reply_to=reply_to or parent,
         author=author,
         author_name=author.public_name,
         body=normalise_body(body),
@@ -69,14 +76,18 @@ def thread_create(
 def post_create(
     *, thread: Thread, author: User, body: str, parent: Post | None = None, draft_key: str | None = None
 ) -> Post:
-    """A reply in `thread`. A reply to a reply attaches to the top-level post (one level deep)."""
+    """A reply in `thread`. A reply to a reply attaches to the top-level post (one level deep) and
+    remembers the reply it answers."""
+    reply_to = parent
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise ValueError("The parent post belongs to another thread.")
         if parent.parent_id is not None:
             parent = parent.parent
     now = timezone.now()
-    post = _post_insert(thread=thread, author=author, body=body, parent=parent, created_at=now)
+    post = _post_insert(
+        thread=thread, author=author, body=body, parent=parent, created_at=now, reply_to=reply_to
+    )
     Thread.objects.filter(pk=thread.pk).update(last_posted_at=now)
     thread.last_posted_at = now
     if draft_key:

@@ -42,3 +42,8 @@ def treatment_outcomes(tag) -> list[tuple[str, str, str]]:
         )
         for item in _items(tag, treatments=True)
     ]
+
+
+@register.filter
+def is_own_post(post, user) -> bool:
+    return bool(user and user.is_authenticated and post.author_id == user.pk)

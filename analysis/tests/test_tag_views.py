@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from analysis import services
 from analysis.models import PostTag, TagStatus
+from forum import services as forum_services
 from forum.models import ModerationEvent
 
 pytestmark = pytest.mark.django_db
@@ -68,6 +69,28 @@ def test_only_the_author_is_offered_to_correct_how_their_post_was_read(
     assert "Is this how you meant it?" not in thread_page(client, post)
     client.force_login(member)
     assert "Is this how you meant it?" in thread_page(client, post)
+
+
+def test_the_author_is_asked_beside_the_badge_not_inside_why_this_tag(client, post_factory, member):
+    post = post_factory(body=HELPED, author=member)
+    client.force_login(member)
+    # asked even while the tagger is still reading: the author's answer does not wait for it
+    page = thread_page(client, post)
+    assert "being read" in page and "Is this how you meant it?" in page
+
+    services.post_tags_compute(post_ids=[post.pk])
+    page = thread_page(client, post)
+    details = page[page.index('<details class="tag-details">') : page.index("</details>")]
+    assert "Is this how you meant it?" not in details
+    assert page.index("Is this how you meant it?") > page.index("</details>")
+    assert 'value="helped" checked' in page
+
+    client.post(reverse("analysis:post_label", args=[post.pk]), {"outcome": "helped"})
+    page = thread_page(client, post)
+    # answered: no more asking; changing it stays possible inside "Why this tag?"
+    assert "Is this how you meant it?" not in page
+    details = page[page.index('<details class="tag-details">') : page.index("</details>")]
+    assert "Change your reading" in details
 
 
 def test_the_authors_own_label_is_stored_beside_the_machines_and_shown_instead(client, post_factory, member):
@@ -142,6 +165,8 @@ def test_the_review_queue_lists_uncertain_tags_and_failures_and_agreement_with_a
 
     assert f'action="{reverse("analysis:post_correct", args=[unsure.pk])}"' in page
     assert f'action="{reverse("analysis:post_correct", args=[sure.pk])}"' not in page
+    # the moderator sees what the tagger based its reading on, without opening the post
+    assert f"<mark>{HELPED}</mark>" in page
     assert "RuntimeError: boom" in page
     # one of two author-labelled posts agrees with the machine
     assert "Of <strong>2</strong> posts" in page and "<strong>1</strong>" in page and "(50%" in page
@@ -165,3 +190,22 @@ def test_a_sure_tag_never_claims_to_be_100_percent_sure(client, post_factory):
     PostTag.objects.filter(post=post).update(confidence=0.9996)
     page = thread_page(client, post)
     assert "99% sure" in page and "100% sure" not in page
+
+
+def test_the_audit_log_names_the_author_and_shows_a_tag_correction_from_and_to(
+    client, member, moderator, post_factory
+):
+    post = post_factory(author=member, body=HELPED)
+    services.post_tags_compute(post_ids=[post.pk])
+    assert PostTag.objects.get(post=post).shown_outcome == "helped"
+    services.post_tag_correct_by_moderator(
+        post=post, moderator=moderator, outcome="mixed", reason="Both sides in the text."
+    )
+    forum_services.flag_create(post=post, reporter=moderator, reason="spam")
+    forum_services.post_flags_dismiss(post=post, moderator=moderator, reason="Not spam.")
+
+    client.force_login(moderator)
+    log = client.get(reverse("forum:mod_log")).content.decode()
+    assert "Outcome tag corrected: helped → mixed" in log
+    # both entries about the post say whose post it was
+    assert log.count(f"post by {member.public_name}</a>") == 2

@@ -213,6 +213,7 @@ class ForumFiller:
                         "id": post_id,
                         "thread_id": thread_id,
                         "parent_id": parent,
+                        "reply_to_id": parent,
                         "author_id": author,
                         "author_name": f"{BENCH_PREFIX}{author}",
                         "body": post_body(rng),

@@ -92,6 +92,7 @@ def corpus_import(*, corpus: SeedCorpus) -> CorpusImportCounts:
                 Post(
                     thread=thread,
                     parent_id=existing[post.reply_to] if post.reply_to else None,
+                    reply_to_id=existing[post.reply_to] if post.reply_to else None,
                     author=users[post.author],
                     author_name=users[post.author].public_name,
                     body=normalise_body(post.body),

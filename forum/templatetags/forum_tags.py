@@ -14,6 +14,11 @@ def is_moderator(user) -> bool:
     return permissions.user_is_moderator(user)
 
 
+@register.simple_tag
+def flagged_post_count() -> int:
+    return selectors.flagged_post_count()
+
+
 @register.inclusion_tag("includes/suspension_notice.html", takes_context=True)
 def suspension_notice(context):
     """Shown on every page to a suspended member: until when, and why."""

@@ -260,3 +260,25 @@ def test_a_suspended_member_gets_no_editor_to_write_into_unless_they_have_words_
     services.draft_save(user=member, key=f"thread:{thread.pk}", body="Half a reply about my walks.")
     page = client.get(reverse("forum:reply", args=[thread.pk])).content.decode()
     assert "Half a reply about my walks." in page
+
+
+def test_moderators_see_how_many_flagged_posts_wait_in_their_navigation(
+    client, member, other_member, moderator, thread, post_factory
+):
+    flagged, also_flagged = post_factory(thread=thread), post_factory(thread=thread)
+    services.flag_create(post=flagged, reporter=member, reason="spam")
+    services.flag_create(post=flagged, reporter=other_member, reason="spam")
+    services.flag_create(post=also_flagged, reporter=member, reason="harassment")
+
+    client.force_login(moderator)
+    header = client.get(reverse("forum:index")).content.decode()
+    assert 'Moderation <span class="nav-count">2<span class="visually-hidden"> flagged posts</span>' in header
+    queue = client.get(reverse("forum:mod_flags")).content.decode()
+    assert 'Flagged posts <span class="nav-count">2</span>' in queue
+
+    services.post_flags_dismiss(post=flagged, moderator=moderator, reason="Fine.")
+    header = client.get(reverse("forum:index")).content.decode()
+    assert 'Moderation <span class="nav-count">1<span class="visually-hidden"> flagged post</span>' in header
+
+    client.force_login(member)
+    assert "nav-count" not in client.get(reverse("forum:index")).content.decode()

@@ -38,7 +38,35 @@ def test_a_reply_to_a_reply_attaches_to_the_top_level_post(member, thread, post_
     reply = post_factory(parent=top)
     reply_to_reply = services.post_create(thread=thread, author=member, body="Same here.", parent=reply)
     assert reply_to_reply.parent == top
+    assert reply_to_reply.reply_to == reply
     assert tagging_calls == [reply_to_reply.pk]
+
+
+def test_a_reply_to_a_reply_says_whom_it_answers(client, member, thread, post_factory, tagging_calls):
+    top = thread.posts.get()
+    reply = post_factory(parent=top, author_name="Slow Heron")
+    answer = services.post_create(thread=thread, author=member, body="Same here.", parent=reply)
+    direct = services.post_create(thread=thread, author=member, body="Welcome.", parent=top)
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert f'in reply to <a href="#post-{reply.pk}">Slow Heron</a>' in page
+    # only the reply to a reply says so: one beneath the post it answers needs no pointer
+    assert page.count("in reply to") == 1
+    assert (
+        page.index(f'id="post-{answer.pk}"')
+        < page.index("in reply to")
+        < page.index(f'id="post-{direct.pk}"')
+    )
+
+
+def test_a_reply_to_a_hidden_reply_does_not_name_its_author(
+    client, member, moderator, thread, post_factory, tagging_calls
+):
+    reply = post_factory(parent=thread.posts.get(), author_name="Slow Heron")
+    services.post_create(thread=thread, author=member, body="Same here.", parent=reply)
+    services.post_hide(post=reply, moderator=moderator, reason="Off topic")
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "in reply to a reply that is no longer shown" in page
+    assert "Slow Heron" not in page
 
 
 def test_replies_show_one_level_deep_beneath_their_post_in_time_order(client, thread, post_factory):

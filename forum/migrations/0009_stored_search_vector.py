@@ -32,6 +32,6 @@ def _run(statements):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forum", "0007_thread_moderation_permissions")]
+    dependencies = [("forum", "0008_post_reply_to")]
 
     operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
