@@ -428,7 +428,7 @@ def _opening_post_id() -> Subquery:
 
 # The newest matches a search ranks, of post text and of thread titles each: ranking every match of a
 # common word ("walking") costs seconds at a million posts, and nobody reads past the first pages.
-SEARCH_MAX_HITS = 1000
+SEARCH_MAX_HITS = 500
 
 
 def _stored_search_vector() -> RawSQL:

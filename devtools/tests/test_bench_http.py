@@ -26,7 +26,7 @@ def test_bench_http_fills_serves_and_loads_every_page_anonymous_and_signed_in():
     require_postgres()  # gunicorn must reach the test database, which SQLite keeps in memory
     out = io.StringIO()
     call_command(
-        "bench_http", sizes="600", users=4, duration=5, wait="0.1,0.3", workers=2, members=1, stdout=out
+        "bench_http", sizes="600", users=4, duration=5, wait="0.1,0.3", workers=2, alone_rounds=1, stdout=out
     )
     report = out.getvalue()
     assert "600 posts in 6 threads" in report

@@ -6,8 +6,10 @@
 
 At each size it fills the forum up (devtools.forum_bench.data), starts gunicorn with the production settings
 (once, kept across steps), runs locust headless with --users simulated readers for --duration seconds and
-prints, per page, p50/p95/p99 in ms, requests/s and failures. Readers are anonymous; --members N of every
---members+4 simulated users are signed in (a session per member), their rows marked "member:".
+prints, per page, p50/p95/p99 in ms, requests/s and failures, and "alone p50": the median of --alone
+requests made one at a time before the load, the page's own cost with no queue in front of it. Readers are
+anonymous; --members N of every --members+4 simulated users are signed in (a session per member), their
+rows marked "member:".
 It refuses a database that holds posts it did not make. Figures only: nothing here asserts a timing.
 """
 
@@ -18,6 +20,7 @@ import json
 import os
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -67,9 +70,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--members", type=int, default=1, help="Signed-in clients per 4 anonymous; 0: none."
         )
+        parser.add_argument(
+            "--alone",
+            type=int,
+            default=5,
+            dest="alone_rounds",
+            help="Requests per page one at a time before the load (its cost).",
+        )
         parser.add_argument("--seed", type=int, default=1)
 
-    def handle(self, *args, sizes, users, duration, wait, workers, members, seed, **options):
+    def handle(self, *args, sizes, users, duration, wait, workers, members, alone_rounds, seed, **options):
         if data.foreign_posts_exist():
             raise CommandError("This database has real posts; run the benchmark on a database of its own.")
         if connection.vendor != "postgresql":
@@ -106,11 +116,11 @@ class Command(BaseCommand):
                     "reader_weight": 4,
                     "member_weight": members,
                 }
-                self._check_pages(base, plan)
+                alone = self._check_pages(base, plan, rounds=alone_rounds + 1)
                 rows = self._locust(base, plan, users=users, duration=duration, wait=wait)
                 load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
                 self.stdout.write(f"machine load average during the run (1, 5, 15 min): {load}")
-                self._print(rows)
+                self._print(rows, alone)
         finally:
             if server is not None:
                 server.terminate()
@@ -148,23 +158,29 @@ class Command(BaseCommand):
         server.terminate()
         raise CommandError("gunicorn did not answer within 60 s.")
 
-    def _check_pages(self, base: str, plan: dict) -> None:
-        """Every page once, anonymous and as a member, before the load: each must answer 200 (and each
-        worker gets a first request in before the clock starts)."""
+    def _check_pages(self, base: str, plan: dict, *, rounds: int) -> dict[str, float]:
+        """Every page `rounds` times, one request at a time, anonymous and as a member, before the load:
+        each must answer 200. Returns the median ms per page: its cost with no queue in front of it."""
         cookies = [""] + [f"sessionid={key}" for key in plan["sessions"][:1]]
-        for cookie in cookies:
-            for name, path in bench_pages(plan, random.Random(0)):
-                headers = {"Cookie": cookie} if cookie else {}
-                request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - our server
-                try:
-                    with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our server
-                        status = response.status
-                except urllib.error.HTTPError as error:
-                    status = error.code
-                if status != 200:
-                    raise CommandError(
-                        f"{name} ({path}) answered {status}{' to a member' if cookie else ''}."
-                    )
+        timings: dict[str, list[float]] = {}
+        for number in range(max(1, rounds)):
+            for cookie in cookies:
+                for name, path in bench_pages(plan, random.Random(number)):
+                    name = f"member: {name}" if cookie else name
+                    headers = {"Cookie": cookie} if cookie else {}
+                    request = urllib.request.Request(base + path, headers=headers)  # noqa: S310 - our server
+                    started = time.perf_counter()
+                    try:
+                        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 - our server
+                            response.read()
+                            status = response.status
+                    except urllib.error.HTTPError as error:
+                        status = error.code
+                    if status != 200:
+                        raise CommandError(f"{name} ({path}) answered {status}.")
+                    if number:  # the first round warms each page's caches
+                        timings.setdefault(name, []).append((time.perf_counter() - started) * 1000)
+        return {name: statistics.median(values) for name, values in timings.items()}
 
     def _locust(self, base: str, plan: dict, *, users: int, duration: int, wait: str) -> list[dict]:
         classes = ["Reader"] + (["Member"] if plan["member_weight"] else [])
@@ -197,9 +213,10 @@ class Command(BaseCommand):
                 raise CommandError(f"locust made no requests:\n{(run.stdout + run.stderr)[-3000:]}")
             return rows
 
-    def _print(self, rows: list[dict]) -> None:
+    def _print(self, rows: list[dict], alone: dict[str, float]) -> None:
         self.stdout.write(
-            f"{'page':<34} {'requests':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'failures':>8}"
+            f"{'page':<34} {'requests':>8} {'p50':>6} {'p95':>6} {'p99':>6} {'req/s':>7} {'failures':>8} "
+            f"{'alone p50':>9}"
         )
         rows = sorted(
             rows, key=lambda r: (r["Name"] == "Aggregated", r["Name"].startswith("member:"), r["Name"])
@@ -207,5 +224,6 @@ class Command(BaseCommand):
         for row in rows:
             self.stdout.write(
                 f"{row['Name']:<34} {int(row['Request Count']):>8} {row['50%']:>6} {row['95%']:>6} "
-                f"{row['99%']:>6} {float(row['Requests/s']):>7.1f} {int(row['Failure Count']):>8}"
+                f"{row['99%']:>6} {float(row['Requests/s']):>7.1f} {int(row['Failure Count']):>8} "
+                + (f"{alone[row['Name']]:>9.0f}" if row["Name"] in alone else f"{'':>9}")
             )
