@@ -337,75 +337,60 @@ def describe_breakdown(dists: Sequence[Distribution], *, by: str) -> str:
     return f"Made worse and helped, by {by}: " + "; ".join(parts) + rest + "."
 
 
-def _estimate(share: Share) -> tuple[float, float, float, str] | None:
-    """(share, low, high, words) as a proportion: corrected for the tagger's errors where it can be, else
-    the raw share with its Wilson interval."""
+def _estimate(share: Share) -> tuple[float, float, float] | None:
+    """(share, low, high) as proportions: corrected for the tagger's errors where it can be, else the raw
+    share with its Wilson interval (the words beside the bar: dashboard_tags.glance_words)."""
     if share.corrected is not None:
         low, high = share.corrected_interval_percent
-        return share.corrected / 100, low / 100, high / 100, f"{share.corrected:.0f}% ({low:.0f}–{high:.0f})"
+        return share.corrected / 100, low / 100, high / 100
     if share.proportion is None:
         return None
     interval = share.interval
-    return share.proportion, interval.low, interval.high, f"{share.percent:.0f}% raw"
+    return share.proportion, interval.low, interval.high
 
 
-def glance_bars(rows, *, drill_url: str, prefix: str) -> SafeString:
-    """Per intervention: made worse left, helped right, each with its 95% interval drawn as a whisker."""
-    centre, bar_max, row_h, top = WIDTH / 2, 90, 52, 46
-    parts = _diverging_header(centre, "share of posts, corrected (or raw, marked); 95% interval as a line")
-    for index, row in enumerate(rows):
-        y = top + index * row_h
-        members = f", {row.members.n:,} members" if row.members is not None else ""
+def glance_patterns(prefix: str) -> SafeString:
+    """The fills the at-a-glance bars point at, defined once for all of them."""
+    return mark_safe(  # noqa: S308 - a literal from this module
+        '<svg class="chart-defs" width="0" height="0" aria-hidden="true" focusable="false">'
+        f"{_patterns(prefix)}</svg>"
+    )
+
+
+def glance_bar(row, *, prefix: str) -> SafeString:
+    """One intervention's bars: made worse left of the centre line, helped right, each 0-100% of its half,
+    with its 95% interval as a whisker. No text: the figures beside it are HTML, so they wrap on a phone."""
+    width, height, centre = 200, 24, 100
+    parts = [
+        format_html(
+            '<line x1="{}" x2="{}" y1="0" y2="{}" stroke="#1b1b1b" vector-effect="non-scaling-stroke"/>',
+            centre,
+            centre,
+            height,
+        )
+    ]
+    for share, side in ((row.worsened, -1), (row.helped, 1)):
+        estimate = _estimate(share)
+        if estimate is None:
+            continue
+        value, low, high = estimate
+        length = max(centre * value, 1.0)
+        ends = sorted((centre + side * centre * low, centre + side * centre * high))
         parts.append(
             format_html(
-                '<text x="0" y="{}">{} · {} posts{}</text>', y + 14, row.label, f"{row.posts.n:,}", members
-            )
-        )
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#1b1b1b"/>', centre, centre, y + 18, y + 46
-            )
-        )
-        for share, side in ((row.worsened, -1), (row.helped, 1)):
-            estimate = _estimate(share)
-            if estimate is None:
-                parts.append(
-                    format_html(
-                        '<text x="{:.1f}" y="{}" text-anchor="{}" font-style="italic">too few</text>',
-                        centre + side * 8,
-                        y + 37,
-                        "end" if side < 0 else "start",
-                    )
-                )
-                continue
-            value, low, high, words = estimate
-            length = max(bar_max * value, 2)
-            x = centre - length if side < 0 else centre
-            ends = sorted((centre + side * bar_max * low, centre + side * bar_max * high))
-            label_x = (min(centre - length, ends[0]) - 5) if side < 0 else (max(centre + length, ends[1]) + 5)
-            svg = format_html(
-                '<rect x="{:.1f}" y="{}" width="{:.1f}" height="18" fill="url(#{}-{})" ' + _STROKE + "/>"
-                '<line x1="{:.1f}" x2="{:.1f}" y1="{}" y2="{}" stroke="#1b1b1b" stroke-width="2"/>'
-                '<text x="{:.1f}" y="{}" text-anchor="{}" font-size="12">{}</text>',
-                x,
-                y + 20,
+                '<rect x="{:.1f}" y="2" width="{:.1f}" height="14" fill="url(#{}-{})" '
+                'stroke="#1b1b1b" vector-effect="non-scaling-stroke"/>'
+                '<line x1="{:.1f}" x2="{:.1f}" y1="20" y2="20" stroke="#1b1b1b" stroke-width="2" '
+                'vector-effect="non-scaling-stroke"/>',
+                centre - length if side < 0 else float(centre),
                 length,
                 prefix,
                 share.outcome,
                 ends[0],
                 ends[1],
-                y + 42,
-                y + 42,
-                label_x,
-                y + 34,
-                "end" if side < 0 else "start",
-                words,
             )
-            parts.append(
-                _link(
-                    f"{drill_url}?{share.query}",
-                    svg,
-                    f"{row.label}: {share.label.lower()} {words}. Show them.",
-                )
-            )
-    return _svg(prefix, top + max(len(rows), 1) * row_h, "".join(parts))
+        )
+    return mark_safe(  # noqa: S308 - every value went through format_html
+        f'<svg class="glance-bar" viewBox="0 0 {width} {height}" preserveAspectRatio="none" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false">{"".join(parts)}</svg>'
+    )

@@ -179,6 +179,8 @@ def dashboard_dict(dashboard: Dashboard, absolute: UrlBuilder) -> dict:
             for view in dashboard.claims
         ]
         + [{**claim_dict(claim), "member_reports": []} for claim in dashboard.unmatched_claims],
+        # listed as the page lists them, apart: mechanism papers are not set beside members' reports
+        "background_claims": [claim_dict(claim) for claim in dashboard.background_claims],
         "model_card": {
             "labelled_items": card.labelled_items,
             "split": card.split,

@@ -27,12 +27,18 @@ class GlanceRow:
         return found.most_common()
 
     @property
+    def shares(self) -> Distribution:
+        """Members, each counted once by their latest report on it, so one prolific writer cannot tilt a
+        row; posts where members are not counted (treatments' member figures are not kept)."""
+        return self.members if self.members is not None else self.posts
+
+    @property
     def worsened(self) -> Share:
-        return self.posts.worsened
+        return self.shares.worsened
 
     @property
     def helped(self) -> Share:
-        return self.posts.helped
+        return self.shares.helped
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,13 @@ def diverging_bars(dists, prefix):
 
 
 @register.simple_tag
-def glance_bars(rows, prefix):
-    return charts.glance_bars(rows, drill_url=reverse("dashboards:posts"), prefix=prefix)
+def glance_patterns(prefix):
+    return charts.glance_patterns(prefix)
+
+
+@register.simple_tag
+def glance_bar(row, prefix):
+    return charts.glance_bar(row, prefix=prefix)
 
 
 @register.simple_tag
@@ -59,6 +64,15 @@ def corrected(share):
         return ""
     low, high = share.corrected_interval_percent
     return f"{share.corrected:.1f}% ({low:.1f}–{high:.1f}%)"
+
+
+@register.filter
+def glance_words(share):
+    """ "74% (56–91)" corrected, or "23% raw" where the correction is too uncertain to say."""
+    if share.corrected is not None:
+        low, high = share.corrected_interval_percent
+        return f"{share.corrected:.0f}% ({low:.0f}–{high:.0f})"
+    return f"{share.percent:.0f}% raw" if share.percent is not None else ""
 
 
 @register.filter

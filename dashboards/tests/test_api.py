@@ -138,6 +138,10 @@ def test_the_dashboard_api_sets_the_study_claims_beside_members_reports_but_not_
     assert reports[0]["intervention"] == "graded exercise therapy" and reports[0]["posts"]["n"] == 1
     assert "gentile-2019-motor-cortex-fnirs" not in claims
     assert not any(c["background"] for c in claims.values())
+    # listed apart, as on the page
+    background = {c["slug"]: c for c in api(client, "dashboard")["background_claims"]}
+    assert background["gentile-2019-motor-cortex-fnirs"]["background"] is True
+    assert "member_reports" not in background["gentile-2019-motor-cortex-fnirs"]
 
 
 def test_invalid_filters_answer_400_with_the_errors(client):

@@ -33,9 +33,15 @@ def test_every_bar_and_count_on_the_dashboard_links_to_its_drill_down(client, wo
     # a bar in the overall chart, and the same count in its table
     assert '<a href="/dashboard/posts/?outcome=helped" tabindex="-1">' in html
     assert '<td><a href="/dashboard/posts/?outcome=helped">' in html
-    # a bar per intervention
+    # the figures beside each intervention's bars
+    glance = html[
+        html.index('<ol class="glance-list">') : html.index("</ol>", html.index('<ol class="glance-list">'))
+    ]
     assert re.search(
-        r'<a href="/dashboard/posts/\?intervention=\w+&amp;outcome=worsened" tabindex="-1">', html
+        r'<a href="/dashboard/posts/\?view=members&amp;intervention=\w+&amp;outcome=worsened">', glance
+    )
+    assert re.search(
+        r'<a href="/dashboard/posts/\?view=members&amp;intervention=\w+&amp;outcome=helped">', glance
     )
 
 

@@ -195,12 +195,18 @@ def test_harms_come_first_and_are_shown_as_prominently_as_benefits(client, world
 def test_every_chart_has_a_text_description_and_a_table(client, world):
     html = get(client)
     figures = html.split("<figure")[1:]
-    assert len(figures) == html.count("<svg") >= 6
+    assert len(figures) == html.count('<svg class="chart"') >= 6
     for figure in figures:
         assert '<figcaption class="chart-description">' in figure
         # the table with the same figures follows the chart
         assert "<table" in html.split(figure[:200])[1].split("<figure")[0] or "claim" in figure
     assert "report that exercise made them worse" in html
+    # the at-a-glance bars carry no text: each sits between its figures in words, and a table follows
+    for row in html.split('<li class="glance-row">')[1:]:
+        row = row.split("</li>")[0]
+        assert row.count('<svg class="glance-bar"') == 1
+        assert row.count('<span class="glance-share') == 2
+    assert '<table class="data-table glance">' in html.split('<ol class="glance-list">')[1]
     # no request leaves the page
     assert not re.search(r'(src|href)="https?://(?!doi\.org)', html)
 
@@ -339,3 +345,22 @@ def test_the_summary_answers_per_intervention_and_links_the_details_with_the_sam
     for section in ("interventions", "studies", "members", "conditions", "categories", "months"):
         assert f'<section id="{section}"' in details.content.decode()
     assert client.get(reverse("dashboards:details"), {"intervention": "statins"}).status_code == 400
+
+
+def test_at_a_glance_counts_each_member_once_so_one_prolific_writer_cannot_tilt_a_row(
+    client, tagged_post, user_factory
+):
+    prolific = user_factory()
+    for _ in range(6):
+        tagged_post("worsened", interventions=[("walking", "worsened")], author=prolific)
+    for _ in range(4):
+        tagged_post("helped", interventions=[("walking", "helped")], author=user_factory())
+    html = get(client)
+    row = html.split('<li class="glance-row">')[1].split("</li>")[0]
+    assert "<strong>Walking</strong>" in row and "10 posts, 5 members" in row
+    assert "view=members" in row
+    # by posts 60% made worse; by members one in five, which is what the raw shares in its table say
+    table = html.split('<table class="data-table glance">')[1].split("</table>")[0]
+    walking = table.split('<th scope="row">Walking</th>')[1].split("</tr>")[0]
+    assert "20.0%" in walking and "80.0%" in walking
+    assert "60.0%" not in walking
