@@ -120,12 +120,15 @@ def filter_public_posts(qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs.filter(is_deleted=False, is_hidden=False)
 
 
-def filter_thread_top_level_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
+def filter_thread_top_level_posts(user: AnyUser, thread_id: int) -> QuerySet[Post]:
     """Top-level posts shown on a thread page: readable ones, plus unreadable ones with readable replies
     (shown as a placeholder so the conversation under them still makes sense)."""
     readable = readable_posts_q(user)
-    readable_reply = Post.objects.filter(readable, parent=OuterRef("pk"))
-    return qs.filter(parent__isnull=True).filter(readable | Q(Exists(readable_reply)))
+    # The thread named in the subquery too: PostgreSQL runs it as one hashed set of readable replies,
+    # which without it holds every readable reply in the forum (the whole table, per page view).
+    readable_reply = Post.objects.filter(readable, thread_id=thread_id, parent=OuterRef("pk"))
+    qs = Post.objects.filter(thread_id=thread_id, parent__isnull=True)
+    return qs.filter(readable | Q(Exists(readable_reply)))
 
 
 def filter_visible_threads(user: AnyUser, qs: QuerySet[Thread]) -> QuerySet[Thread]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -26,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -33,7 +34,7 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import members_by_name, mention_candidates, render_markdown, render_plain_excerpt
+from forum.markdown import members_by_name, mention_candidates, render_markdown_many, render_plain_excerpt
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -110,8 +111,17 @@ def thread_title_is_public(*, thread: Thread) -> bool:
 # --- index and category pages -------------------------------------------------------------------------
 
 
-def _public_post_count() -> Count:
-    return Count("posts", filter=Q(posts__is_deleted=False, posts__is_hidden=False))
+def _public_post_count() -> Coalesce:
+    # A subquery per listed thread rather than a join and GROUP BY: the join counts every post of every
+    # thread in the list before LIMIT picks 25 (seconds at a million posts).
+    public = (
+        Post.objects.filter(thread=OuterRef("pk"), is_deleted=False, is_hidden=False)
+        .order_by()
+        .values("thread")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(public, output_field=IntegerField()), 0)
 
 
 def _with_listing_stats(qs: QuerySet[Thread]) -> QuerySet[Thread]:
@@ -130,6 +140,15 @@ def _with_listing_stats(qs: QuerySet[Thread]) -> QuerySet[Thread]:
     )
 
 
+def _paginate_then_annotate(light: QuerySet, full: QuerySet, *, per_page: int, page_number) -> Page:
+    """A page whose count and OFFSET run on `light` (same filter and order, no annotations) and whose rows
+    come from `full`, the annotated queryset, in one query that computes the annotations for the page's
+    rows only; deep pages otherwise pay every annotation of every row they skip."""
+    page = Paginator(light, per_page).get_page(page_number)
+    page.object_list = list(full.filter(pk__in=page.object_list.values("pk")))
+    return page
+
+
 def category_list_with_activity() -> QuerySet[Category]:
     """Categories with how many threads they hold and when anything was last posted in them."""
     public = Q(threads__is_hidden=False)
@@ -146,7 +165,12 @@ def thread_list_recent(*, user: AnyUser, limit: int = 10) -> list[Thread]:
 
 def category_threads_page(*, user: AnyUser, category: Category, page_number: str | int | None) -> Page:
     qs = permissions.filter_visible_threads(user, Thread.objects.filter(category=category))
-    return Paginator(_with_listing_stats(qs), settings.FORUM_THREADS_PER_PAGE).get_page(page_number)
+    return _paginate_then_annotate(
+        qs.order_by("-last_posted_at", "-id"),
+        _with_listing_stats(qs),
+        per_page=settings.FORUM_THREADS_PER_PAGE,
+        page_number=page_number,
+    )
 
 
 # --- the thread page ----------------------------------------------------------------------------------
@@ -214,11 +238,9 @@ def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs
 
 
-def _post_item(user: AnyUser, post: Post, *, readable: bool, members: dict[str, str]) -> PostItem:
-    if readable:
-        html, placeholder = render_markdown(post.body, members=members), ""
-    else:
-        html, placeholder = None, PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
+def _post_item(user: AnyUser, post: Post, *, html: SafeString | None) -> PostItem:
+    """`html`: the rendered body, or None for a post the viewer may not read (a placeholder instead)."""
+    placeholder = "" if html is not None else PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
     item = PostItem(
         post=post,
         html=html,
@@ -247,10 +269,15 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
     Posts the viewer may not read are left out, unless they are top-level posts with replies the viewer
     can read: those show as a placeholder ("deleted by its author" / "hidden by a moderator").
     """
-    top_level = permissions.filter_thread_top_level_posts(user, Post.objects.filter(thread=thread))
-    top_level = _annotated_posts(user, top_level).order_by("created_at", "id")
-    page = Paginator(top_level, settings.FORUM_POSTS_PER_PAGE).get_page(page_number)
-    posts = list(page.object_list)
+    top_level = permissions.filter_thread_top_level_posts(user, thread.pk)
+    top_level = top_level.order_by("created_at", "id")
+    page = _paginate_then_annotate(
+        top_level,
+        _annotated_posts(user, top_level),
+        per_page=settings.FORUM_POSTS_PER_PAGE,
+        page_number=page_number,
+    )
+    posts = page.object_list
 
     replies_by_parent: dict[int, list[Post]] = {}
     if posts:
@@ -260,18 +287,22 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
         for reply in _annotated_posts(user, replies).order_by("created_at", "id"):
             replies_by_parent.setdefault(reply.parent_id, []).append(reply)
 
-    # The members the page's posts mention, looked up in one query (none when nobody is mentioned).
-    shown = posts + [reply for replies in replies_by_parent.values() for reply in replies]
-    members = members_by_name(set().union(*(mention_candidates(p.body) for p in shown)))
-    items = []
     for post in posts:
         post.thread = thread
-        item = _post_item(user, post, readable=_is_readable(user, post), members=members)
+    readable = [post for post in posts if _is_readable(user, post)]
+    readable += [reply for replies in replies_by_parent.values() for reply in replies]
+    # The members the page's posts mention, looked up in one query (none when nobody is mentioned).
+    members = members_by_name(set().union(*(mention_candidates(p.body) for p in readable)))
+    bodies = render_markdown_many([p.body for p in readable], members=members)
+    html = dict(zip((p.pk for p in readable), bodies, strict=True))
+    items = []
+    for post in posts:
+        item = _post_item(user, post, html=html.get(post.pk))
         siblings = {reply.pk: reply for reply in replies_by_parent.get(post.pk, [])}
         for reply in siblings.values():
             reply.thread = thread
             reply.parent = post
-            reply_item = _post_item(user, reply, readable=True, members=members)
+            reply_item = _post_item(user, reply, html=html[reply.pk])
             reply_item.in_reply_to = _in_reply_to(reply, siblings)
             item.replies.append(reply_item)
         items.append(item)
@@ -294,9 +325,9 @@ def post_get(*, post_id: int) -> Post:
 def post_page_number(*, post: Post, user: AnyUser) -> int:
     """The page of its thread on which `post` (or, for a reply, its top-level post) is shown to `user`."""
     top = post.parent if post.parent_id else post
-    earlier = permissions.filter_thread_top_level_posts(
-        user, Post.objects.filter(thread_id=post.thread_id)
-    ).filter(Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk))
+    earlier = permissions.filter_thread_top_level_posts(user, post.thread_id).filter(
+        Q(created_at__lt=top.created_at) | Q(created_at=top.created_at, id__lt=top.pk)
+    )
     return earlier.count() // settings.FORUM_POSTS_PER_PAGE + 1
 
 
@@ -398,24 +429,56 @@ def _opening_post_id() -> Subquery:
     )
 
 
-def _search_postgresql(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
-    # The vectors match the GIN indexes of migration forum/0003 expression for expression.
+# The newest matches a search ranks, of post text and of thread titles each: ranking every match of a
+# common word ("walking") costs seconds at a million posts, and nobody reads past the first pages.
+SEARCH_MAX_HITS = 500
+
+
+def _stored_search_vector() -> RawSQL:
+    # forum_post.search_vector is a generated column that exists on PostgreSQL only (migration 0009), so
+    # the model does not declare it; the queries below have forum_post unaliased as their base table.
+    return RawSQL("forum_post.search_vector", [], output_field=SearchVectorField())
+
+
+def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[QuerySet[Post], bool]:
+    """The newest SEARCH_MAX_HITS posts whose text matches and as many opening posts whose thread title
+    matches, ranked; and whether there were more matches than that. Both look-ups use GIN indexes."""
     search_query = SearchQuery(query, config="english", search_type="websearch")
-    body_vector = SearchVector("body", config="english")
     title_vector = SearchVector("thread__title", config="english")
-    return (
-        qs.annotate(body_vector=body_vector, title_vector=title_vector, opening_id=_opening_post_id())
-        .filter(Q(body_vector=search_query) | Q(title_vector=search_query, id=F("opening_id")))
+    newest = ("-created_at", "-id")
+    body_ids = list(
+        qs.annotate(body_vector=_stored_search_vector())
+        .filter(body_vector=search_query)
+        .order_by(*newest)
+        .values_list("id", flat=True)[:SEARCH_MAX_HITS]
+    )
+    titled = (
+        Thread.objects.annotate(title_vector=SearchVector("title", config="english"))
+        .filter(title_vector=search_query)
         .annotate(
-            rank=SearchRank(body_vector, search_query)
+            opening_id=Subquery(
+                Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "id").values("id")[:1]
+            )
+        )
+        .values("opening_id")
+    )
+    title_ids = list(
+        qs.filter(id__in=titled).order_by(*newest).values_list("id", flat=True)[:SEARCH_MAX_HITS]
+    )
+    capped = SEARCH_MAX_HITS in (len(body_ids), len(title_ids))
+    ranked = (
+        qs.filter(id__in={*body_ids, *title_ids})
+        .annotate(
+            rank=SearchRank(_stored_search_vector(), search_query)
             + Case(
-                When(id=F("opening_id"), then=SearchRank(title_vector, search_query)),
+                When(id__in=title_ids or [0], then=SearchRank(title_vector, search_query)),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
         )
-        .order_by("-rank", "-created_at", "-id")
+        .order_by("-rank", *newest)
     )
+    return ranked, capped
 
 
 def _search_simple(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
@@ -441,13 +504,15 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
             **_opening_post_annotations("thread")
         ),
     )
+    capped = False
     if not query:
         qs = qs.none()
     elif connection.vendor == "postgresql":
-        qs = _search_postgresql(qs, query)
+        qs, capped = _search_postgresql(qs, query)
     else:
         qs = _search_simple(qs, query)
     page = Paginator(qs, 20).get_page(page_number)
+    page.capped = capped  # the template says the count is of the newest matches only
     hits = []
     for post in page.object_list:
         _copy_opening_state(post, post.thread)

@@ -184,7 +184,11 @@ def post_detail(request: HttpRequest, post_id: int) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = selectors.search_clean_query(request.GET.get("q", ""))
     page = selectors.search_posts_page(user=request.user, query=query, page_number=request.GET.get("page"))
-    return render(request, "forum/search.html", {"query": query, "page_obj": page})
+    return render(
+        request,
+        "forum/search.html",
+        {"query": query, "page_obj": page, "search_max_hits": f"{selectors.SEARCH_MAX_HITS:,}"},
+    )
 
 
 # --- writing ------------------------------------------------------------------------------------------
