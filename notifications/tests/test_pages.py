@@ -63,6 +63,8 @@ def test_the_page_lists_newest_first_and_opening_one_marks_it_read(client, ann, 
     assert page.index("replied to your post") < page.rindex("replied to your post")
     newest = Notification.objects.filter(recipient=ann).order_by("-updated_at", "-id").first()
     assert page.count("New: ") == 2
+    # a line that just arrived says so, not "0 minutes ago"
+    assert "0 minutes" not in page and ">now<" in page
     response = client.get(reverse("notifications:open", args=[newest.pk]))
     assert response.status_code == 302 and response.url.endswith(f"#post-{newest.post_id}")
     newest.refresh_from_db()
