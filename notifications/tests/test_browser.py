@@ -7,9 +7,9 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.wait import WebDriverWait
 
 from notifications.models import EmailPreference, Notification
@@ -54,11 +54,24 @@ def summary(violations) -> str:
     return "\n".join(f"{v['id']}: {[n['target'] for n in v['nodes']]}" for v in violations)
 
 
+def _gone(element):
+    # Chromium answers either "stale element" or, mid-navigation, "node does not belong to the document".
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except WebDriverException:
+            return True
+        return False
+
+    return check
+
+
 def press(driver, element) -> None:
-    """Press Enter on a link or button, and wait for the next page."""
+    """Press Enter on a link or button, and wait until the next page has loaded."""
     page = driver.find_element(By.TAG_NAME, "html")
     element.send_keys(Keys.ENTER)
-    WebDriverWait(driver, 30).until(expected_conditions.staleness_of(page))
+    WebDriverWait(driver, 30).until(_gone(page))
+    WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
 def no_sideways_scroll(driver) -> bool:
