@@ -7,28 +7,15 @@ from datetime import timedelta
 from celery import Task, shared_task
 from celery.signals import worker_process_init
 from django.conf import settings
-from django.db import InterfaceError, OperationalError
 
 from analysis import queueing, services
 from analysis.rollups import rollups_backlog_size, rollups_refresh_backlog
 from analysis.tagging import get_tagger
+from core.task_delivery import reliable_delivery
 
 logger = logging.getLogger(__name__)
 
-# Database hiccups (restarts, lock timeouts) are worth retrying; bugs are not.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
-# A task that writes: acknowledged only once done, back in the queue if its worker dies, retried with
-# backoff on transient errors only.
-RELIABLE_DELIVERY = {
-    "ignore_result": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 6,
-}
+RELIABLE_DELIVERY = reliable_delivery()
 
 
 @worker_process_init.connect

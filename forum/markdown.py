@@ -162,19 +162,19 @@ RENDER_VERSION = 2
 RENDER_CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _render_key(text: str, members: Mapping[str, str]) -> str:
+def _render_key(text: str, mentioned: set[str], members: Mapping[str, str]) -> str:
     # A mention renders as a link only while its member exists: whom each one resolved to is in the key.
-    resolved = sorted((name.lower(), members.get(name.lower(), "")) for name in mention_candidates(text))
+    resolved = sorted((name.lower(), members.get(name.lower(), "")) for name in mentioned)
     digest = hashlib.sha256(f"{text}\0{resolved!r}".encode()).hexdigest()
     return f"md:{RENDER_VERSION}:{digest}"
 
 
-def render_markdown_many(texts: list[str], *, members: Mapping[str, str] | None = None) -> list[SafeString]:
+def render_markdown_many(texts: list[str]) -> list[SafeString]:
     """render_markdown for a page of posts through the cache: one round trip, and only new texts rendered
-    (rendering is most of a thread page's own time). `members` as for render_markdown."""
-    if members is None:
-        members = members_by_name(set().union(*(mention_candidates(t) for t in texts)))
-    keys = [_render_key(t, members) for t in texts]
+    (rendering is most of a thread page's own time). The page's mentions are looked up in one query."""
+    mentioned = [mention_candidates(t) for t in texts]
+    members = members_by_name(set().union(*mentioned))
+    keys = [_render_key(t, names, members) for t, names in zip(texts, mentioned, strict=True)]
     found = cache.get_many(keys)
     rendered = {
         key: str(render_markdown(t, members=members))

@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import members_by_name, mention_candidates, render_markdown_many, render_plain_excerpt
+from forum.markdown import render_markdown_many, render_plain_excerpt
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -291,9 +291,7 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
         post.thread = thread
     readable = [post for post in posts if _is_readable(user, post)]
     readable += [reply for replies in replies_by_parent.values() for reply in replies]
-    # The members the page's posts mention, looked up in one query (none when nobody is mentioned).
-    members = members_by_name(set().union(*(mention_candidates(p.body) for p in readable)))
-    bodies = render_markdown_many([p.body for p in readable], members=members)
+    bodies = render_markdown_many([p.body for p in readable])
     html = dict(zip((p.pk for p in readable), bodies, strict=True))
     items = []
     for post in posts:

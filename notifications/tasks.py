@@ -3,25 +3,15 @@ delivery and retry rules. notifications.hooks sends them by name after the forum
 Celery beat runs the two email sweeps (settings.CELERY_BEAT_SCHEDULE)."""
 
 from celery import shared_task
-from django.db import InterfaceError, OperationalError
 
+from core.task_delivery import reliable_delivery
 from notifications import delivery, hooks, services
 
-# Database hiccups (restarts, lock timeouts) and a mail server that drops the line are worth retrying;
-# bugs are not. Every task is idempotent, so a retry or a redelivery tells nobody twice.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
-RELIABLE_DELIVERY = {
-    "ignore_result": True,
-    "acks_late": True,
-    "reject_on_worker_lost": True,
-    "autoretry_for": TRANSIENT_ERRORS,
-    "retry_backoff": 2,
-    "retry_backoff_max": 300,
-    "retry_jitter": True,
-    "max_retries": 6,
-    "soft_time_limit": 120,
-    "time_limit": 180,
-}
+# A mail server that drops the line is worth retrying too. Every task is idempotent, so a retry or a
+# redelivery tells nobody twice.
+RELIABLE_DELIVERY = reliable_delivery(
+    also_retry_on=(ConnectionError, TimeoutError), soft_time_limit=120, time_limit=180
+)
 
 
 def _email_now(notifications) -> None:

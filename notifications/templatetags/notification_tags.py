@@ -2,6 +2,7 @@
 on thread and category pages, and the email settings on the member's settings page."""
 
 from django import template
+from django.urls import reverse
 
 from notifications import selectors
 from notifications.forms import EmailPreferenceForm
@@ -21,28 +22,39 @@ def notification_bell(context):
     return {"show": user is not None, "count": count, "label": selectors.bell_label(count)}
 
 
-@register.inclusion_tag("notifications/follow_thread.html", takes_context=True)
+def _follow_button(context, *, watching: bool, action: str, noun: str, news: str) -> dict:
+    return {
+        "show": _member(context) is not None,
+        "action": action,
+        "noun": noun,
+        "news": news,
+        "watching": watching,
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.inclusion_tag("notifications/follow_button.html", takes_context=True)
 def follow_thread_button(context, thread):
     user = _member(context)
-    watching = bool(user) and selectors.thread_is_watched(user=user, thread=thread)
-    return {
-        "show": user is not None,
-        "thread": thread,
-        "watching": watching,
-        "csrf_token": context.get("csrf_token"),
-    }
+    return _follow_button(
+        context,
+        watching=bool(user) and selectors.thread_is_watched(user=user, thread=thread),
+        action=reverse("notifications:thread_watch", args=[thread.pk]),
+        noun="thread",
+        news="New posts",
+    )
 
 
-@register.inclusion_tag("notifications/follow_category.html", takes_context=True)
+@register.inclusion_tag("notifications/follow_button.html", takes_context=True)
 def follow_category_button(context, category):
     user = _member(context)
-    watching = bool(user) and selectors.category_is_watched(user=user, category=category)
-    return {
-        "show": user is not None,
-        "category": category,
-        "watching": watching,
-        "csrf_token": context.get("csrf_token"),
-    }
+    return _follow_button(
+        context,
+        watching=bool(user) and selectors.category_is_watched(user=user, category=category),
+        action=reverse("notifications:category_watch", args=[category.slug]),
+        noun="category",
+        news="New threads",
+    )
 
 
 @register.inclusion_tag("notifications/email_settings_form.html", takes_context=True)
