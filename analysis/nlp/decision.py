@@ -245,6 +245,11 @@ def _interventions(f: Findings, outcome: str) -> list[tuple[str, str, str]]:
         main = max(exercise, key=lambda n: (sum(scores.get(n, (0.0, 0.0))), mentions[n]))
         result[main] = outcome
     if outcome in ("helped", "worsened"):
+        # a post that reports only a benefit (or only a harm) of exercise reports no other for any one kind:
+        # a harm cue tied to one of them was not the writer's report, or the post would be mixed
+        for n in exercise:
+            if result[n] != "none":
+                result[n] = outcome
         # one outcome for the post: an exercise named in (or just before) a sentence that reports it shares
         # it ("Yoga and pilates both flared me", "walking and swimming, and my legs are stronger")
         near = {c.sent for c in f.cues if c.target_kind == "exercise" and c.reported}

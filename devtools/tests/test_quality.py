@@ -93,3 +93,18 @@ def test_the_tagger_beats_the_vader_only_baseline_by_far_on_dev(tagger):
     items = _items("dev")
     report, _ = tagger_report(items, tagger)
     assert report.macro_f1 >= vader_baseline(items).macro_f1 + 0.3
+
+
+def test_a_post_tagged_helped_or_worsened_shows_no_kind_of_exercise_with_another_outcome(tagger):
+    # the dashboards count each kind of exercise from these: a "helped" post with yoga shown as "mixed"
+    # would put a harm on the yoga row that the post's own tag says the writer never reported
+    items = _items("dev") + _items("train")
+    results = [r for r, _ in tagger.tag_many(((i.text, i.id) for i in items), batch_size=64)]
+    contradictions = [
+        (item.id, result.outcome, x.name, x.outcome)
+        for item, result in zip(items, results, strict=True)
+        if result.outcome in ("helped", "worsened")
+        for x in result.interventions
+        if x.kind == "exercise" and x.outcome not in ("none", result.outcome)
+    ]
+    assert contradictions == []
