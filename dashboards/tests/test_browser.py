@@ -116,3 +116,24 @@ def test_the_dashboard_fits_a_phone_screen(live_server, browser, forum_with_repo
     height = browser.execute_script("return document.documentElement.scrollHeight")
     emulate_phone(browser, 390, min(height, 12000))
     browser.save_screenshot(str(SCREENSHOTS / "dashboard-phone.png"))
+
+
+def test_on_a_phone_each_study_shows_its_claim_and_members_reports_with_the_details_a_tap_away(
+    live_server, browser, forum_with_reports
+):
+    emulate_phone(browser)
+    browser.get(f"{live_server.url}/dashboard/details/#studies")
+    claim = browser.find_element(By.ID, "claim-mannerkorpi-2010-nordic-walking-fibromyalgia").find_element(By.XPATH, "..")
+    assert claim.find_element(By.CSS_SELECTOR, ".claim-summary").is_displayed()
+    assert "Claimed effect" in claim.find_element(By.CSS_SELECTOR, ".claim-effect").text
+    sentence = claim.find_element(By.CSS_SELECTOR, ".claim-members .chart-description")
+    assert sentence.is_displayed() and "of 24 posts" in sentence.text.lower()
+    # the study's facts and the members' table wait behind a disclosure each, a tap (or Enter) away
+    facts = claim.find_element(By.CSS_SELECTOR, ".claim-facts")
+    table = claim.find_element(By.CSS_SELECTOR, ".claim-members table")
+    assert not facts.is_displayed() and not table.is_displayed()
+    about, show_table = claim.find_elements(By.TAG_NAME, "summary")[:2]
+    about.send_keys(Keys.ENTER)
+    show_table.click()
+    assert facts.is_displayed() and table.is_displayed()
+    assert "Source" in facts.text
