@@ -123,7 +123,9 @@ def test_on_a_phone_each_study_shows_its_claim_and_members_reports_with_the_deta
 ):
     emulate_phone(browser)
     browser.get(f"{live_server.url}/dashboard/details/#studies")
-    claim = browser.find_element(By.ID, "claim-mannerkorpi-2010-nordic-walking-fibromyalgia").find_element(By.XPATH, "..")
+    claim = browser.find_element(By.ID, "claim-mannerkorpi-2010-nordic-walking-fibromyalgia").find_element(
+        By.XPATH, ".."
+    )
     assert claim.find_element(By.CSS_SELECTOR, ".claim-summary").is_displayed()
     assert "Claimed effect" in claim.find_element(By.CSS_SELECTOR, ".claim-effect").text
     sentence = claim.find_element(By.CSS_SELECTOR, ".claim-members .chart-description")
