@@ -106,6 +106,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Following the link in the confirmation email signs the new member in (in the browser they signed up in).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
+# Tell members by email when their password or email address changes, so they can act if it wasn't them;
+# our subjects name the site themselves (templates/account/email/), so no "[domain]" prefix.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # allauth's forms with our labels ("Username or email", sentence case) and our accessible errors.
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
