@@ -45,7 +45,6 @@ return {
   )].filter(shown).filter(b => size(b).height < 44)
     .map(b => `${name(b)}: ${Math.round(size(b).height)}px tall`),
   small_targets: controls
-    .filter(c => !["checkbox", "radio"].includes(c.type) || !c.closest("label"))
     .filter(c => size(c).height < 24 || size(c).width < 24)
     .map(c => `${name(c)}: ${Math.round(size(c).width)}x${Math.round(size(c).height)}px`),
   cut_off: controls.filter(c => size(c).right > width + 1 || size(c).left < -1)

@@ -218,7 +218,10 @@ def test_the_delete_account_page(browser, live_server, forum):
     summary = browser.find_element(By.ID, "error-summary")
     assert summary.get_attribute("tabindex") == "-1"
     links = summary.find_elements(By.TAG_NAME, "a")
-    assert links
+    assert [link.text for link in links] == [
+        "Choose what should happen to your posts: keep them or remove them.",
+        "Type DELETE, in capitals, to confirm.",
+    ]
     for link in links:
         field = browser.find_element(By.CSS_SELECTOR, link.get_attribute("hash"))
         assert field.get_attribute("aria-invalid") == "true" or field.find_elements(
