@@ -189,6 +189,10 @@ def test_the_moderators_pages(browser, live_server, forum, moderator):
 
     main = _visit(browser, live_server, reverse("forum:mod_flags"))
     assert "Please check the quote" in main.text
+    for label in ("Hide post", "Dismiss flags"):
+        assert reachable_by_keyboard(
+            browser, main.find_element(By.XPATH, f"//button[normalize-space()='{label}']")
+        )
     problems += page_problems(browser, "flag queue", folder="pages")
 
     main = _visit(browser, live_server, reverse("forum:mod_log"))
@@ -199,6 +203,7 @@ def test_the_moderators_pages(browser, live_server, forum, moderator):
 
     main = _visit(browser, live_server, reverse("analysis:review"))
     assert "Walking made me worse too, until I paced it." in main.text  # its evidence, 55% sure
+    assert reachable_by_keyboard(browser, main.find_element(By.CSS_SELECTOR, "form button[type=submit]"))
     problems += page_problems(browser, "tag review queue", folder="pages")
 
     assert problems == [], "\n".join(problems)
