@@ -221,7 +221,7 @@ def test_the_delete_account_page(browser, live_server, forum):
     # their fields, no browser bubble
     press(browser, button)
     summary = browser.find_element(By.ID, "error-summary")
-    assert summary.get_attribute("tabindex") == "-1"
+    assert browser.switch_to.active_element == summary  # focus starts at the list of problems
     links = summary.find_elements(By.TAG_NAME, "a")
     assert [link.text for link in links] == [
         "Choose what should happen to your posts: keep them or remove them.",
