@@ -48,7 +48,13 @@ def _tag(
                 for n, o in interventions
             ],
             "evidence": [
-                {"start": 0, "end": len(sentence), "text": sentence, "outcome": outcome, "intervention": None}
+                {
+                    "start": 0,
+                    "end": len(sentence),
+                    "text": sentence,
+                    "outcome": interventions[0][1] if interventions else outcome,
+                    "intervention": interventions[0][0] if interventions else None,
+                }
             ],
         },
     )[0]
