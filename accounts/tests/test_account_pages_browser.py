@@ -1,5 +1,6 @@
 """Every account page in a real browser (headless Chromium), on a 390px phone and on a desktop: axe-core finds
-no accessibility violation, nothing scrolls sideways, and every button is at least 44px tall. The same runs
+no accessibility violation (its WCAG 2.2 target-size rule included), nothing scrolls sideways, every
+primary button is at least 44px tall and every other control at least 24px (tests/browser.py). The same runs
 over the pages that answer a mistake (sign-up, sign-in, change password, delete account). Screenshots go to
 var/screenshots/accounts/."""
 
