@@ -17,6 +17,11 @@ class AccountAdapter(DefaultAccountAdapter):
         account = super()._get_login_attempts_cache_key(request, **credentials)
         return f"{account}:{_rate_limit_address(self.get_client_ip(request))}"
 
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # The "your password was changed" emails name the account they are about (allauth passes the
+        # user to this method but not to the template).
+        super().send_notification_mail(template_prefix, user, {"user": user, **(context or {})}, email)
+
 
 def _rate_limit_address(ip: str) -> str:
     """The client's address as allauth's per-IP limits count it: an IPv6 address by its network (/64 by

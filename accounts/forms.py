@@ -82,10 +82,12 @@ class AccountDeleteForm(AccessibleFormMixin, forms.Form):
             (PostsChoice.REMOVE, "Remove them from the forum"),
         ],
         widget=forms.RadioSelect,
+        error_messages={"required": "Choose what should happen to your posts: keep them or remove them."},
     )
     confirm = forms.CharField(
         label="Type DELETE to confirm",
         max_length=10,
+        error_messages={"required": "Type DELETE, in capitals, to confirm."},
     )
 
     def clean_confirm(self):

@@ -245,20 +245,25 @@ class Draft(models.Model):
         return f"Draft {self.key} by {self.user_id}"
 
 
-class DraftSaveWindow(models.Model):
-    """How many drafts a member has saved in the current minute: the autosave rate limit's counter.
+class RateWindow(models.Model):
+    """How many times a member has done one kind of write in the current minute, for the writes that leave no
+    row of their own to count (a draft saved in place, a follow turned on and off): a rate limit's counter.
 
-    One row per member, updated while their row is locked (see forum.rate_limit.draft_save_slot).
+    One row per member and kind, updated while the member's row is locked (see forum.rate_limit).
     """
 
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
-    )
+    class Action(models.TextChoices):
+        DRAFT_SAVE = "draft_save", "Draft saves"
+        FOLLOW = "follow", "Follow changes"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
     started_at = models.DateTimeField()
-    saves = models.PositiveIntegerField(default=0)
+    count = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["user"]
+        ordering = ["user", "action"]
+        constraints = [models.UniqueConstraint(fields=["user", "action"], name="one_rate_window_per_action")]
 
     def __str__(self):
-        return f"{self.saves} draft saves by {self.user_id} since {self.started_at:%H:%M:%S}"
+        return f"{self.count} {self.action} by {self.user_id} since {self.started_at:%H:%M:%S}"

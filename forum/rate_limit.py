@@ -11,8 +11,9 @@ ignores FOR UPDATE, our settings start every transaction with BEGIN IMMEDIATE, w
 A post that fails (an exception inside the block) rolls back with its transaction, so nothing is used up:
 only posts that exist count. The cache is not involved, so flushing it never resets anyone's limit.
 
-Deleted and hidden posts still count (the rows stay). Edits and reactions are not limited; flags and
-draft autosaves have limits of their own, further down. The seed command does not go through here.
+Deleted and hidden posts still count (the rows stay). Edits and reactions are not limited; flags, draft
+autosaves and following threads and categories have limits of their own, further down. The seed command
+does not go through here.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from forum.models import DraftSaveWindow, Flag, Post
+from forum.models import Flag, Post, RateWindow
 
 WINDOW = timedelta(seconds=60)
 
@@ -150,13 +151,42 @@ def flag_slot(*, user_id: int, post_id: int) -> Iterator[None]:
         yield
 
 
-# --- draft autosaves ----------------------------------------------------------------------------------
-# settings.FORUM_DRAFT_SAVES_PER_MINUTE saves a minute. Saves leave no row of their own (a draft is updated
-# in place), so they are counted in DraftSaveWindow: a fixed one-minute window per member, started by the
-# first save after the last window ended. The counter lives in the database, not the cache: `make run`'s
-# file cache can't increment atomically, and the member's row lock already serialises their writes.
+# --- writes that leave no row to count: draft autosaves, follow changes ----------------------------------
+# A draft is updated in place and a follow is turned on and off, so these are counted in RateWindow: a fixed
+# one-minute window per member and action, started by the first write after the last window ended. The
+# counter lives in the database, not the cache: `make run`'s file cache can't increment atomically, and the
+# member's row lock already serialises their writes.
 
-DRAFT_SAVE_WINDOW = timedelta(seconds=60)
+MINUTE_WINDOW = timedelta(seconds=60)
+
+
+def _minute_window_count(*, user_id: int, action: str, limit: int) -> int | None:
+    """Count one more `action` in the member's current minute; the seconds until the window ends if that
+    would pass `limit` (and nothing is counted). Call under the member's lock."""
+    now = timezone.now()
+    window = RateWindow.objects.filter(user_id=user_id, action=action).first()
+    if window is None:
+        RateWindow.objects.create(user_id=user_id, action=action, started_at=now, count=1)
+    elif window.started_at + MINUTE_WINDOW <= now:
+        window.started_at, window.count = now, 1
+        window.save(update_fields=["started_at", "count"])
+    elif window.count >= limit:
+        return max(1, math.ceil((window.started_at + MINUTE_WINDOW - now).total_seconds()))
+    else:
+        window.count += 1
+        window.save(update_fields=["count"])
+    return None
+
+
+@contextmanager
+def _minute_slot(*, user_id: int, action: str, limit: int, too_fast: type[TooFast]) -> Iterator[None]:
+    with transaction.atomic():
+        if limit:
+            _member_lock(user_id=user_id)
+            retry_after = _minute_window_count(user_id=user_id, action=action, limit=limit)
+            if retry_after is not None:
+                raise too_fast(retry_after=retry_after, limit=limit)
+        yield
 
 
 class DraftSavesTooFast(TooFast):
@@ -169,28 +199,38 @@ class DraftSavesTooFast(TooFast):
         )
 
 
-@contextmanager
-def draft_save_slot(*, user_id: int) -> Iterator[None]:
-    """Save one draft inside this block, or raise DraftSavesTooFast before it runs.
+def draft_save_slot(*, user_id: int):
+    """Save one draft inside this block (settings.FORUM_DRAFT_SAVES_PER_MINUTE a minute), or raise
+    DraftSavesTooFast before it runs.
 
     The count and the save share one transaction under the member's lock; a save refused or failing inside
     the block rolls back, so it is not counted.
     """
-    limit = settings.FORUM_DRAFT_SAVES_PER_MINUTE
-    with transaction.atomic():
-        if limit:
-            _member_lock(user_id=user_id)
-            now = timezone.now()
-            window = DraftSaveWindow.objects.filter(user_id=user_id).first()
-            if window is None:
-                DraftSaveWindow.objects.create(user_id=user_id, started_at=now, saves=1)
-            elif window.started_at + DRAFT_SAVE_WINDOW <= now:
-                window.started_at, window.saves = now, 1
-                window.save(update_fields=["started_at", "saves"])
-            elif window.saves >= limit:
-                retry_after = max(1, math.ceil((window.started_at + DRAFT_SAVE_WINDOW - now).total_seconds()))
-                raise DraftSavesTooFast(retry_after=retry_after, limit=limit)
-            else:
-                window.saves += 1
-                window.save(update_fields=["saves"])
-        yield
+    return _minute_slot(
+        user_id=user_id,
+        action=RateWindow.Action.DRAFT_SAVE,
+        limit=settings.FORUM_DRAFT_SAVES_PER_MINUTE,
+        too_fast=DraftSavesTooFast,
+    )
+
+
+class FollowingTooFast(TooFast):
+    @property
+    def message(self) -> str:
+        seconds = self.seconds
+        return (
+            f"You've started or stopped following {self.limit} times in the last minute, which is the most "
+            f"the forum allows. Nothing was changed this time: you can try again in {seconds}."
+        )
+
+
+def follow_slot(*, user_id: int):
+    """Start or stop following a thread or a category inside this block (settings.FORUM_FOLLOWS_PER_MINUTE
+    changes a minute), or raise FollowingTooFast before it runs. As for drafts: one transaction under the
+    member's lock, so parallel requests count each other and a change that fails is not counted."""
+    return _minute_slot(
+        user_id=user_id,
+        action=RateWindow.Action.FOLLOW,
+        limit=settings.FORUM_FOLLOWS_PER_MINUTE,
+        too_fast=FollowingTooFast,
+    )

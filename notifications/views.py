@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from forum import permissions
+from forum import permissions, rate_limit
 from forum.models import Category
 from forum.selectors import post_url, thread_get
 from notifications import delivery, selectors, services
@@ -51,7 +51,12 @@ def thread_watch(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = thread_get(thread_id=thread_id)
     permissions.check_can_view_thread(request.user, thread)
     watching = request.POST.get("watch") == "1"
-    services.thread_watch_set(user=request.user, thread=thread, watching=watching)
+    try:
+        with rate_limit.follow_slot(user_id=request.user.pk):
+            services.thread_watch_set(user=request.user, thread=thread, watching=watching)
+    except rate_limit.FollowingTooFast as too_fast:
+        messages.error(request, too_fast.message)
+        return redirect(thread)
     messages.success(
         request,
         "You follow this thread: new posts show in your notifications."
@@ -66,7 +71,12 @@ def thread_watch(request: HttpRequest, thread_id: int) -> HttpResponse:
 def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
     watching = request.POST.get("watch") == "1"
-    services.category_watch_set(user=request.user, category=category, watching=watching)
+    try:
+        with rate_limit.follow_slot(user_id=request.user.pk):
+            services.category_watch_set(user=request.user, category=category, watching=watching)
+    except rate_limit.FollowingTooFast as too_fast:
+        messages.error(request, too_fast.message)
+        return redirect(category)
     messages.success(
         request,
         "You follow this category: new threads show in your notifications."

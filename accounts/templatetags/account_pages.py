@@ -2,6 +2,7 @@
 
 from django import forms, template
 from django.conf import settings
+from django.urls import reverse
 
 register = template.Library()
 
@@ -10,6 +11,12 @@ register = template.Library()
 def contact_email() -> str:
     """Where a member who is stuck can write to a person: one setting, FORUM_CONTACT_EMAIL."""
     return settings.FORUM_CONTACT_EMAIL
+
+
+@register.simple_tag
+def site_link(url_name: str = "") -> str:
+    """The forum's address (settings.SITE_URL), or a page's full address, for emails."""
+    return settings.SITE_URL.rstrip("/") + (reverse(url_name) if url_name else "/")
 
 
 @register.filter

@@ -3,7 +3,13 @@ and, apart, the other treatments it reports on with their own outcomes ("LDN: he
 
 from django import template
 
-from analysis.vocabulary import TREATMENTS, intervention_label, label_in_sentence, outcome_label
+from analysis.vocabulary import (
+    TREATMENTS,
+    intervention_in_sentence,
+    intervention_label,
+    label_in_sentence,
+    outcome_label,
+)
 
 register = template.Library()
 
@@ -47,3 +53,15 @@ def treatment_outcomes(tag) -> list[tuple[str, str, str]]:
 @register.filter
 def is_own_post(post, user) -> bool:
     return bool(user and user.is_authenticated and post.author_id == user.pk)
+
+
+@register.filter
+def outcome_words(outcome: str) -> str:
+    """ "made worse", "no outcome reported": an outcome as a sentence says it."""
+    return outcome_label(outcome or "").lower()
+
+
+@register.filter
+def intervention_words(name: str) -> str:
+    """ "walking", "LDN (low-dose naltrexone)": what a sentence calls an intervention the tagger named."""
+    return intervention_in_sentence(name) if isinstance(name, str) else ""

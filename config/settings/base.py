@@ -106,6 +106,10 @@ ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 # Following the link in the confirmation email signs the new member in (in the browser they signed up in).
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_USER_DISPLAY = "accounts.models.user_display"
+# Tell members by email when their password or email address changes, so they can act if it wasn't them;
+# our subjects name the site themselves (templates/account/email/), so no "[domain]" prefix.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 # allauth's forms with our labels ("Username or email", sentence case) and our accessible errors.
 ACCOUNT_FORMS = {
     "signup": "accounts.forms.SignupForm",
@@ -225,6 +229,7 @@ FORUM_DRAFTS_PER_MEMBER = env.int("FORUM_DRAFTS_PER_MEMBER", default=50)
 FORUM_DRAFT_SAVES_PER_MINUTE = env.int("FORUM_DRAFT_SAVES_PER_MINUTE", default=30)
 FORUM_FLAGS_PER_HOUR = env.int("FORUM_FLAGS_PER_HOUR", default=20)
 FORUM_OPEN_FLAGS_PER_MEMBER = env.int("FORUM_OPEN_FLAGS_PER_MEMBER", default=10)
+FORUM_FOLLOWS_PER_MINUTE = env.int("FORUM_FOLLOWS_PER_MINUTE", default=20)
 FORUM_POSTS_PER_PAGE = 20
 FORUM_THREADS_PER_PAGE = 25
 
