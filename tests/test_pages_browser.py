@@ -203,7 +203,7 @@ def test_the_moderators_pages(browser, live_server, forum, moderator):
 
     main = _visit(browser, live_server, reverse("forum:mod_log"))
     rows = [row.text for row in main.find_elements(By.CSS_SELECTOR, "tbody tr")]
-    assert any("worsened → mixed" in row for row in rows), rows
+    assert any("made worse → mixed" in row for row in rows), rows
     assert any("post by Sage" in row and "dismissed" in row.lower() for row in rows), rows
     problems += page_problems(browser, "audit log", folder="pages")
 

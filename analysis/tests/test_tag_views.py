@@ -24,7 +24,7 @@ def test_a_tagged_post_shows_its_outcome_in_words_with_the_deciding_sentence(cli
     assert "Walking: helped" in page
     assert "read by the tagger" in page
     assert f"<mark>{HELPED}</mark>" in page
-    assert "walking (helped)" in page
+    assert "Mentioned: walking — helped." in page
 
 
 def test_a_badge_names_what_it_is_about_and_other_treatments_get_their_own(client, post_factory):
