@@ -201,6 +201,8 @@ class PostItem:
     can_history: bool = False
     # For a reply to another reply: whom it answers (None when it answers the post it sits under).
     in_reply_to: InReplyTo | None = None
+    # The whole <article>, set by forum.post_html.attach_post_html for the page.
+    article: SafeString | None = None
 
     @property
     def is_placeholder(self) -> bool:
