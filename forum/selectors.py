@@ -440,11 +440,12 @@ def _stored_search_vector() -> RawSQL:
     return RawSQL("forum_post.search_vector", [], output_field=SearchVectorField())
 
 
-def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[QuerySet[Post], bool]:
-    """The newest SEARCH_MAX_HITS posts whose text matches and as many opening posts whose thread title
-    matches, ranked; and whether there were more matches than that. Both look-ups use GIN indexes."""
+def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[list[int], bool]:
+    """The ids of the newest SEARCH_MAX_HITS posts whose text matches and as many opening posts whose thread
+    title matches, best first; and whether there were more matches than that. Both look-ups use indexes (GIN
+    for the words, (created_at, id) for "newest"); the ranking reads only those ids' rows, and the page's
+    count is their number, so no query counts or ranks all matches."""
     search_query = SearchQuery(query, config="english", search_type="websearch")
-    title_vector = SearchVector("thread__title", config="english")
     newest = ("-created_at", "-id")
     body_ids = list(
         qs.annotate(body_vector=_stored_search_vector())
@@ -466,19 +467,26 @@ def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[QuerySet[Post], 
         qs.filter(id__in=titled).order_by(*newest).values_list("id", flat=True)[:SEARCH_MAX_HITS]
     )
     capped = SEARCH_MAX_HITS in (len(body_ids), len(title_ids))
+    matched = {*body_ids, *title_ids}
+    if not matched:
+        return [], capped
     ranked = (
-        qs.filter(id__in={*body_ids, *title_ids})
+        Post.objects.filter(id__in=matched)
         .annotate(
             rank=SearchRank(_stored_search_vector(), search_query)
             + Case(
-                When(id__in=title_ids or [0], then=SearchRank(title_vector, search_query)),
+                When(
+                    id__in=title_ids or [0],
+                    then=SearchRank(SearchVector("thread__title", config="english"), search_query),
+                ),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
         )
         .order_by("-rank", *newest)
+        .values_list("id", flat=True)
     )
-    return ranked, capped
+    return list(ranked), capped
 
 
 def _search_simple(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
@@ -506,12 +514,15 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
     )
     capped = False
     if not query:
-        qs = qs.none()
+        page = Paginator(qs.none(), 20).get_page(page_number)
     elif connection.vendor == "postgresql":
-        qs, capped = _search_postgresql(qs, query)
+        ranked_ids, capped = _search_postgresql(qs, query)
+        page = Paginator(ranked_ids, 20).get_page(page_number)
+        # The page's rows, still through the viewer's filter (a post hidden a moment ago drops out).
+        rows = qs.in_bulk(list(page.object_list))
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     else:
-        qs = _search_simple(qs, query)
-    page = Paginator(qs, 20).get_page(page_number)
+        page = Paginator(_search_simple(qs, query), 20).get_page(page_number)
     page.capped = capped  # the template says the count is of the newest matches only
     hits = []
     for post in page.object_list:
