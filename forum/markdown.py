@@ -195,3 +195,20 @@ def render_plain_excerpt(text: str, *, length: int = 280) -> str:
     if len(plain) <= length:
         return plain
     return plain[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def render_plain_excerpts(texts: list[str], *, length: int = 280) -> list[str]:
+    """render_plain_excerpt for a page of posts (search results) through the cache, keyed like bodies by
+    each text's hash: one round trip, and only texts not seen before are parsed."""
+    keys = [
+        f"excerpt:{RENDER_VERSION}:{length}:{hashlib.sha256(text.encode()).hexdigest()}" for text in texts
+    ]
+    found = cache.get_many(keys)
+    made = {
+        key: render_plain_excerpt(text, length=length)
+        for key, text in zip(keys, texts, strict=True)
+        if key not in found
+    }
+    if made:
+        cache.set_many(made, timeout=RENDER_CACHE_SECONDS)
+    return [found[key] if key in found else made[key] for key in keys]

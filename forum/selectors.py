@@ -34,7 +34,7 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import render_markdown_many, render_plain_excerpt
+from forum.markdown import render_markdown_many, render_plain_excerpt, render_plain_excerpts
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -524,11 +524,11 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
     else:
         page = Paginator(_search_simple(qs, query), 20).get_page(page_number)
     page.capped = capped  # the template says the count is of the newest matches only
-    hits = []
-    for post in page.object_list:
+    posts = list(page.object_list)
+    for post in posts:
         _copy_opening_state(post, post.thread)
-        hits.append(SearchHit(post=post, excerpt=render_plain_excerpt(post.body)))
-    page.object_list = hits
+    excerpts = render_plain_excerpts([post.body for post in posts])
+    page.object_list = [SearchHit(post=p, excerpt=e) for p, e in zip(posts, excerpts, strict=True)]
     return page
 
 
