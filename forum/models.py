@@ -46,6 +46,8 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["last_posted_at", "id"], name="thread_last_posted_idx"),
             models.Index(fields=["category", "last_posted_at", "id"], name="thread_category_last_idx"),
+            # Counting a category's threads (the forum's index page) reads this small index alone.
+            models.Index(fields=["category"], condition=models.Q(is_hidden=False), name="thread_visible_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -104,6 +106,12 @@ class Post(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at", "id"], name="post_thread_created_idx"),
             models.Index(fields=["created_at", "id"], name="post_created_idx"),
+            # Counting a thread's public posts (thread lists) reads this index alone, not every post's row.
+            models.Index(
+                fields=["thread"],
+                condition=models.Q(is_deleted=False, is_hidden=False),
+                name="post_public_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

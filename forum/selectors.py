@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -118,7 +117,7 @@ def _public_post_count() -> Coalesce:
         Post.objects.filter(thread=OuterRef("pk"), is_deleted=False, is_hidden=False)
         .order_by()
         .values("thread")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # "*", not "id": counted from the partial index post_public_idx alone
         .values("n")
     )
     return Coalesce(Subquery(public, output_field=IntegerField()), 0)
@@ -150,11 +149,16 @@ def _paginate_then_annotate(light: QuerySet, full: QuerySet, *, per_page: int, p
 
 
 def category_list_with_activity() -> QuerySet[Category]:
-    """Categories with how many threads they hold and when anything was last posted in them."""
-    public = Q(threads__is_hidden=False)
+    """Categories with how many threads they hold and when anything was last posted in them.
+
+    A subquery per category rather than a join and GROUP BY, which read every thread of the forum: the
+    latest post time is one step down an index, the count reads only a small partial index."""
+    visible = Thread.objects.filter(category=OuterRef("pk"), is_hidden=False)
+    count = visible.order_by().values("category").annotate(n=Count("*")).values("n")
+    latest = visible.order_by("-last_posted_at", "-id").values("last_posted_at")[:1]
     return Category.objects.annotate(
-        thread_count=Count("threads", filter=public),
-        last_activity=Max("threads__last_posted_at", filter=public),
+        thread_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        last_activity=Subquery(latest),
     ).order_by("position", "name")
 
 
