@@ -29,7 +29,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 
 from forum import permissions
-from forum.selectors import PostItem
+from forum.selectors import PostItem, ThreadPage, post_items_render_bodies
 
 POST_TEMPLATE = "forum/includes/post.html"
 # Every template post.html renders: a change to any of them changes every key.
@@ -89,7 +89,7 @@ def _key(item: PostItem, *, level: int, viewer: tuple, user) -> str:
         post.is_hidden,
         post.hide_reason,
         post.hidden_by.username if post.hidden_by_id else None,
-        str(item.html) if item.html is not None else None,
+        item.body_key,  # the body's hash and whom its mentions resolve to: its HTML follows from them
         item.placeholder,
         item.reaction_count,
         item.reacted,
@@ -121,16 +121,20 @@ def _all_items(items: Iterable[PostItem]) -> list[tuple[PostItem, int]]:
     return out
 
 
-def attach_post_html(*, request: HttpRequest, items: list[PostItem]) -> None:
+def attach_post_html(*, request: HttpRequest, thread_page: ThreadPage) -> None:
     """Set `article` on every item of a thread page (and its replies): the post's whole HTML for this viewer,
-    one cache round trip for the page and a render only for the posts whose key is new."""
+    one cache round trip for the page and a render (body included) only for the posts whose key is new."""
     user = request.user
     viewer = _viewer(user)
-    entries = _all_items(items)
+    entries = _all_items(thread_page.items)
     keys = [_key(item, level=level, viewer=viewer, user=user) for item, level in entries]
     found = cache.get_many(keys)
     missing = {}
     if len(found) < len(keys):
+        post_items_render_bodies(
+            [item for (item, _level), key in zip(entries, keys, strict=True) if key not in found],
+            mentioned_members=thread_page.mentioned_members,
+        )
         template = engines["django"].get_template(POST_TEMPLATE).template
         # The page's own context (user, perms, outcome choices...), with the CSRF marker in place of a token
         # (pushed above the context processors' values, which would otherwise win).

@@ -33,7 +33,12 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import render_markdown_many, render_plain_excerpt, render_plain_excerpts
+from forum.markdown import (
+    markdown_render_keys,
+    render_markdown_many,
+    render_plain_excerpt,
+    render_plain_excerpts,
+)
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -191,7 +196,8 @@ class PostItem:
     """One post as the viewer sees it on a thread page."""
 
     post: Post
-    html: SafeString | None  # None when the viewer sees a placeholder instead of the text
+    # The body's cache key (forum.markdown), or None when the viewer sees a placeholder instead of the text.
+    body_key: str | None
     placeholder: str
     reaction_count: int
     reacted: bool
@@ -205,12 +211,14 @@ class PostItem:
     can_history: bool = False
     # For a reply to another reply: whom it answers (None when it answers the post it sits under).
     in_reply_to: InReplyTo | None = None
+    # The rendered body: filled by post_items_render_bodies, only for the posts whose HTML is not cached.
+    html: SafeString | None = None
     # The whole <article>, set by forum.post_html.attach_post_html for the page.
     article: SafeString | None = None
 
     @property
     def is_placeholder(self) -> bool:
-        return self.html is None
+        return self.body_key is None
 
 
 @dataclass
@@ -218,6 +226,15 @@ class ThreadPage:
     thread: Thread
     page: Page
     items: list[PostItem]
+    mentioned_members: dict[str, str] = field(default_factory=dict)  # for post_items_render_bodies
+
+
+def post_items_render_bodies(items: list[PostItem], *, mentioned_members: dict[str, str]) -> None:
+    """Render (through the Markdown cache) the bodies of these readable items."""
+    readable = [item for item in items if item.body_key is not None]
+    bodies = render_markdown_many([item.post.body for item in readable], members=mentioned_members)
+    for item, body in zip(readable, bodies, strict=True):
+        item.html = body
 
 
 def thread_get(*, thread_id: int) -> Thread:
@@ -244,17 +261,18 @@ def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs
 
 
-def _post_item(user: AnyUser, post: Post, *, html: SafeString | None) -> PostItem:
-    """`html`: the rendered body, or None for a post the viewer may not read (a placeholder instead)."""
-    placeholder = "" if html is not None else PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
+def _post_item(user: AnyUser, post: Post, *, body_key: str | None) -> PostItem:
+    """`body_key`: the body's cache key; None for a post the viewer may not read (a placeholder instead)."""
+    readable = body_key is not None
+    placeholder = "" if readable else PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
     item = PostItem(
         post=post,
-        html=html,
+        body_key=body_key,
         placeholder=placeholder,
         reaction_count=post.reaction_count,
         reacted=post.reacted,
     )
-    if html is not None:
+    if readable:
         item.can_reply = permissions.allowed(permissions.check_can_reply_to_post, user, post)
         item.can_edit = permissions.allowed(permissions.check_can_edit_post, user, post)
         item.can_delete = permissions.allowed(permissions.check_can_delete_post, user, post)
@@ -297,20 +315,20 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
         post.thread = thread
     readable = [post for post in posts if _is_readable(user, post)]
     readable += [reply for replies in replies_by_parent.values() for reply in replies]
-    bodies = render_markdown_many([p.body for p in readable])
-    html = dict(zip((p.pk for p in readable), bodies, strict=True))
+    keys, members = markdown_render_keys([p.body for p in readable])
+    body_keys = dict(zip((p.pk for p in readable), keys, strict=True))
     items = []
     for post in posts:
-        item = _post_item(user, post, html=html.get(post.pk))
+        item = _post_item(user, post, body_key=body_keys.get(post.pk))
         siblings = {reply.pk: reply for reply in replies_by_parent.get(post.pk, [])}
         for reply in siblings.values():
             reply.thread = thread
             reply.parent = post
-            reply_item = _post_item(user, reply, html=html[reply.pk])
+            reply_item = _post_item(user, reply, body_key=body_keys[reply.pk])
             reply_item.in_reply_to = _in_reply_to(reply, siblings)
             item.replies.append(reply_item)
         items.append(item)
-    return ThreadPage(thread=thread, page=page, items=items)
+    return ThreadPage(thread=thread, page=page, items=items, mentioned_members=members)
 
 
 def _in_reply_to(reply: Post, siblings: dict[int, Post]) -> InReplyTo | None:

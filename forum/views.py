@@ -147,7 +147,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread_page = selectors.thread_page_get(
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
-    post_html.attach_post_html(request=request, items=thread_page.items)
+    post_html.attach_post_html(request=request, thread_page=thread_page)
     context = {
         "thread": thread,
         "page_obj": thread_page.page,

@@ -188,3 +188,17 @@ def test_each_form_carries_the_readers_own_csrf_token(member, other_member, thre
         response = reader.post(reverse("forum:post_react", args=[post.pk]), {"csrfmiddlewaretoken": token})
         assert response.status_code == 302
     assert Reaction.objects.filter(post=post).count() == 2
+
+
+def test_a_mention_stops_linking_at_once_when_its_member_leaves(
+    client, member, other_member, thread, post_factory
+):
+    post = post_factory(author=member, body="Thanks @other_member, the pacing tip helped.")
+    profile = reverse("accounts:profile", args=[other_member.username])
+    assert profile in article(page(client, thread), post)
+
+    other_member.is_active = False
+    other_member.save(update_fields=["is_active"])
+
+    html = article(page(client, thread), post)
+    assert profile not in html and "@other_member" in html
