@@ -34,18 +34,24 @@ from forum.selectors import PostItem, ThreadPage, post_items_render_bodies
 POST_TEMPLATE = "forum/includes/post.html"
 # Every template post.html renders: a change to any of them changes every key.
 TEMPLATES = [POST_TEMPLATE, "analysis/includes/post_tag.html", "analysis/includes/author_reading_form.html"]
-# Bump when what a key is made of changes in a way the parts below don't show.
+# Bump when what a post's HTML shows changes in Python rather than in the templates (say, a label in
+# analysis.vocabulary that the tag badge prints), or when what a key is made of changes.
 KEY_VERSION = 1
 CACHE_SECONDS = 24 * 3600
 
 
-@once
 def _templates_digest() -> str:
-    sources = []
-    for name in TEMPLATES:
-        template = engines["django"].get_template(name).template
-        sources.append(template.source)
+    # Read once per process in production; on every page while developing (DEBUG), so that an edited
+    # template shows at the next reload instead of after the cached HTML expires.
+    return _read_templates_digest() if settings.DEBUG else _templates_digest_once()
+
+
+def _read_templates_digest() -> str:
+    sources = [engines["django"].get_template(name).template.source for name in TEMPLATES]
     return hashlib.sha256("\0".join(sources).encode()).hexdigest()[:16]
+
+
+_templates_digest_once = once(_read_templates_digest)
 
 
 @once
