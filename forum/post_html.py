@@ -9,7 +9,8 @@ HTML never share an entry, and viewers who would see the same HTML (every reader
 do. Templates are part of the key too (their source), so a deploy that changes them needs no flush.
 
 The per-viewer CSRF token is never stored: the cached HTML holds a marker that each page swaps for its own
-token. The marker is derived from SECRET_KEY, so no member can type it into a post.
+token. The marker is derived from SECRET_KEY, so no member can type it into a post, and it is part of the
+key, so HTML cached under another secret key is never served.
 """
 
 from __future__ import annotations
@@ -54,9 +55,13 @@ def _read_templates_digest() -> str:
 _templates_digest_once = once(_read_templates_digest)
 
 
-@once
 def csrf_marker() -> str:
-    digest = hmac.new(settings.SECRET_KEY.encode(), b"forum.post_html csrf marker", hashlib.sha256)
+    return _csrf_marker_for(settings.SECRET_KEY)
+
+
+@once
+def _csrf_marker_for(secret: str) -> str:
+    digest = hmac.new(secret.encode(), b"forum.post_html csrf marker", hashlib.sha256)
     return f"csrf{digest.hexdigest()[:32]}"
 
 
@@ -82,6 +87,9 @@ def _key(item: PostItem, *, level: int, viewer: tuple, user) -> str:
     parts = (
         KEY_VERSION,
         _templates_digest(),
+        # HTML cached under another SECRET_KEY (before a rotation, or by another site on the same Redis)
+        # holds another marker, which this process would not swap for a token: never share it.
+        csrf_marker(),
         viewer,
         level,
         bool(user.is_authenticated and post.author_id is not None and post.author_id == user.pk),

@@ -202,3 +202,26 @@ def test_a_mention_stops_linking_at_once_when_its_member_leaves(
 
     html = article(page(client, thread), post)
     assert profile not in html and "@other_member" in html
+
+
+def test_html_cached_under_another_secret_key_is_never_served(settings, member, thread, post_factory):
+    # Given a post's HTML cached for members while the site had one secret key...
+    post = post_factory(body="Resting first, then walking, worked for me.")
+    assert reverse("forum:post_react", args=[post.pk]) in page(signed_in(member), thread)
+
+    # ...after the key is rotated, the page's forms carry this reader's real token, which the server takes.
+    settings.SECRET_KEY = "a-rotated-secret-key-for-this-test-only-0123456789abcdef"
+    reader = Client(enforce_csrf_checks=True)
+    reader.force_login(member)
+    react_form = re.search(
+        r'action="{}".*?name="csrfmiddlewaretoken" value="([^"]+)"'.format(
+            reverse("forum:post_react", args=[post.pk])
+        ),
+        article(page(reader, thread), post),
+        re.S,
+    )
+    response = reader.post(
+        reverse("forum:post_react", args=[post.pk]), {"csrfmiddlewaretoken": react_form.group(1)}
+    )
+    assert response.status_code == 302
+    assert Reaction.objects.filter(post=post, user=member).exists()
