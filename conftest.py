@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import uuid
 from datetime import datetime, timedelta
 
 import pytest
@@ -34,6 +35,20 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def production_cache(settings):
+    """The cache production uses (Redis) when the tests have one, under keys of this test's own; the
+    in-memory cache otherwise."""
+    if settings.REDIS_URL:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": settings.REDIS_URL,
+                "KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+            }
+        }
 
 
 @pytest.fixture

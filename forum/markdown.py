@@ -169,12 +169,23 @@ def _render_key(text: str, mentioned: set[str], members: Mapping[str, str]) -> s
     return f"md:{RENDER_VERSION}:{digest}"
 
 
-def render_markdown_many(texts: list[str]) -> list[SafeString]:
-    """render_markdown for a page of posts through the cache: one round trip, and only new texts rendered
-    (rendering is most of a thread page's own time). The page's mentions are looked up in one query."""
+def markdown_render_keys(texts: list[str]) -> tuple[list[str], dict[str, str]]:
+    """Each text's cache key (its hash and whom its mentions resolve to), without rendering; and the page's
+    mentioned members ({lower-case name: username}, one query), for render_markdown_many."""
     mentioned = [mention_candidates(t) for t in texts]
     members = members_by_name(set().union(*mentioned))
     keys = [_render_key(t, names, members) for t, names in zip(texts, mentioned, strict=True)]
+    return keys, members
+
+
+def render_markdown_many(texts: list[str], *, members: Mapping[str, str] | None = None) -> list[SafeString]:
+    """render_markdown for a page of posts through the cache: one round trip, and only new texts rendered
+    (rendering is most of a thread page's own time). The page's mentions are looked up in one query (none
+    when `members` comes from markdown_render_keys)."""
+    if members is None:
+        keys, members = markdown_render_keys(texts)
+    else:
+        keys = [_render_key(t, mention_candidates(t), members) for t in texts]
     found = cache.get_many(keys)
     rendered = {
         key: str(render_markdown(t, members=members))
@@ -195,3 +206,20 @@ def render_plain_excerpt(text: str, *, length: int = 280) -> str:
     if len(plain) <= length:
         return plain
     return plain[: length - 1].rsplit(" ", 1)[0] + "…"
+
+
+def render_plain_excerpts(texts: list[str], *, length: int = 280) -> list[str]:
+    """render_plain_excerpt for a page of posts (search results) through the cache, keyed like bodies by
+    each text's hash: one round trip, and only texts not seen before are parsed."""
+    keys = [
+        f"excerpt:{RENDER_VERSION}:{length}:{hashlib.sha256(text.encode()).hexdigest()}" for text in texts
+    ]
+    found = cache.get_many(keys)
+    made = {
+        key: render_plain_excerpt(text, length=length)
+        for key, text in zip(keys, texts, strict=True)
+        if key not in found
+    }
+    if made:
+        cache.set_many(made, timeout=RENDER_CACHE_SECONDS)
+    return [found[key] if key in found else made[key] for key in keys]

@@ -27,7 +27,7 @@ class Thread(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="threads"
     )
     created_at = models.DateTimeField()
-    last_posted_at = models.DateTimeField(db_index=True)
+    last_posted_at = models.DateTimeField()
     is_locked = models.BooleanField(default=False)
     # The seed corpus file this thread came from (its stem), so `seed_forum` can run twice; "" otherwise.
     seed_key = models.CharField(max_length=120, blank=True, default="")
@@ -42,7 +42,13 @@ class Thread(models.Model):
 
     class Meta:
         ordering = ["-last_posted_at", "-id"]
-        indexes = [models.Index(fields=["category", "-last_posted_at"])]
+        # With the id, so a list stops after its page even when many threads share a time.
+        indexes = [
+            models.Index(fields=["last_posted_at", "id"], name="thread_last_posted_idx"),
+            models.Index(fields=["category", "last_posted_at", "id"], name="thread_category_last_idx"),
+            # Counting a category's threads (the forum's index page) reads this small index alone.
+            models.Index(fields=["category"], condition=models.Q(is_hidden=False), name="thread_visible_idx"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["seed_key"], condition=~models.Q(seed_key=""), name="unique_thread_seed_key"
@@ -77,7 +83,7 @@ class Post(models.Model):
     # Kept on the post so it survives account deletion ("deleted member").
     author_name = models.CharField(max_length=60)
     body = models.TextField()
-    created_at = models.DateTimeField(db_index=True)
+    created_at = models.DateTimeField()
     edited_at = models.DateTimeField(null=True, blank=True)
 
     is_deleted = models.BooleanField(default=False)
@@ -95,7 +101,18 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["thread", "created_at"])]
+        # Posts are listed by (created_at, id), newest or oldest first: with the id in the index a page (or
+        # search's newest matches) reads only its own rows, however many posts share a time.
+        indexes = [
+            models.Index(fields=["thread", "created_at", "id"], name="post_thread_created_idx"),
+            models.Index(fields=["created_at", "id"], name="post_created_idx"),
+            # Counting a thread's public posts (thread lists) reads this index alone, not every post's row.
+            models.Index(
+                fields=["thread"],
+                condition=models.Q(is_deleted=False, is_hidden=False),
+                name="post_public_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["thread", "seed_key"], condition=~models.Q(seed_key=""), name="unique_post_seed_key"

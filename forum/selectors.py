@@ -18,7 +18,6 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -34,7 +33,12 @@ from django.utils.safestring import SafeString
 
 from forum import permissions
 from forum.drafts import draft_key_parts
-from forum.markdown import render_markdown_many, render_plain_excerpt
+from forum.markdown import (
+    markdown_render_keys,
+    render_markdown_many,
+    render_plain_excerpt,
+    render_plain_excerpts,
+)
 from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
 from forum.permissions import AnyUser
 
@@ -118,7 +122,7 @@ def _public_post_count() -> Coalesce:
         Post.objects.filter(thread=OuterRef("pk"), is_deleted=False, is_hidden=False)
         .order_by()
         .values("thread")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # "*", not "id": counted from the partial index post_public_idx alone
         .values("n")
     )
     return Coalesce(Subquery(public, output_field=IntegerField()), 0)
@@ -150,11 +154,16 @@ def _paginate_then_annotate(light: QuerySet, full: QuerySet, *, per_page: int, p
 
 
 def category_list_with_activity() -> QuerySet[Category]:
-    """Categories with how many threads they hold and when anything was last posted in them."""
-    public = Q(threads__is_hidden=False)
+    """Categories with how many threads they hold and when anything was last posted in them.
+
+    A subquery per category rather than a join and GROUP BY, which read every thread of the forum: the
+    latest post time is one step down an index, the count reads only a small partial index."""
+    visible = Thread.objects.filter(category=OuterRef("pk"), is_hidden=False)
+    count = visible.order_by().values("category").annotate(n=Count("*")).values("n")
+    latest = visible.order_by("-last_posted_at", "-id").values("last_posted_at")[:1]
     return Category.objects.annotate(
-        thread_count=Count("threads", filter=public),
-        last_activity=Max("threads__last_posted_at", filter=public),
+        thread_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+        last_activity=Subquery(latest),
     ).order_by("position", "name")
 
 
@@ -187,7 +196,8 @@ class PostItem:
     """One post as the viewer sees it on a thread page."""
 
     post: Post
-    html: SafeString | None  # None when the viewer sees a placeholder instead of the text
+    # The body's cache key (forum.markdown), or None when the viewer sees a placeholder instead of the text.
+    body_key: str | None
     placeholder: str
     reaction_count: int
     reacted: bool
@@ -201,10 +211,14 @@ class PostItem:
     can_history: bool = False
     # For a reply to another reply: whom it answers (None when it answers the post it sits under).
     in_reply_to: InReplyTo | None = None
+    # The rendered body: filled by post_items_render_bodies, only for the posts whose HTML is not cached.
+    html: SafeString | None = None
+    # The whole <article>, set by forum.post_html.attach_post_html for the page.
+    article: SafeString | None = None
 
     @property
     def is_placeholder(self) -> bool:
-        return self.html is None
+        return self.body_key is None
 
 
 @dataclass
@@ -212,6 +226,15 @@ class ThreadPage:
     thread: Thread
     page: Page
     items: list[PostItem]
+    mentioned_members: dict[str, str] = field(default_factory=dict)  # for post_items_render_bodies
+
+
+def post_items_render_bodies(items: list[PostItem], *, mentioned_members: dict[str, str]) -> None:
+    """Render (through the Markdown cache) the bodies of these readable items."""
+    readable = [item for item in items if item.body_key is not None]
+    bodies = render_markdown_many([item.post.body for item in readable], members=mentioned_members)
+    for item, body in zip(readable, bodies, strict=True):
+        item.html = body
 
 
 def thread_get(*, thread_id: int) -> Thread:
@@ -238,17 +261,18 @@ def _annotated_posts(user: AnyUser, qs: QuerySet[Post]) -> QuerySet[Post]:
     return qs
 
 
-def _post_item(user: AnyUser, post: Post, *, html: SafeString | None) -> PostItem:
-    """`html`: the rendered body, or None for a post the viewer may not read (a placeholder instead)."""
-    placeholder = "" if html is not None else PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
+def _post_item(user: AnyUser, post: Post, *, body_key: str | None) -> PostItem:
+    """`body_key`: the body's cache key; None for a post the viewer may not read (a placeholder instead)."""
+    readable = body_key is not None
+    placeholder = "" if readable else PLACEHOLDER_DELETED if post.is_deleted else PLACEHOLDER_HIDDEN
     item = PostItem(
         post=post,
-        html=html,
+        body_key=body_key,
         placeholder=placeholder,
         reaction_count=post.reaction_count,
         reacted=post.reacted,
     )
-    if html is not None:
+    if readable:
         item.can_reply = permissions.allowed(permissions.check_can_reply_to_post, user, post)
         item.can_edit = permissions.allowed(permissions.check_can_edit_post, user, post)
         item.can_delete = permissions.allowed(permissions.check_can_delete_post, user, post)
@@ -291,20 +315,20 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
         post.thread = thread
     readable = [post for post in posts if _is_readable(user, post)]
     readable += [reply for replies in replies_by_parent.values() for reply in replies]
-    bodies = render_markdown_many([p.body for p in readable])
-    html = dict(zip((p.pk for p in readable), bodies, strict=True))
+    keys, members = markdown_render_keys([p.body for p in readable])
+    body_keys = dict(zip((p.pk for p in readable), keys, strict=True))
     items = []
     for post in posts:
-        item = _post_item(user, post, html=html.get(post.pk))
+        item = _post_item(user, post, body_key=body_keys.get(post.pk))
         siblings = {reply.pk: reply for reply in replies_by_parent.get(post.pk, [])}
         for reply in siblings.values():
             reply.thread = thread
             reply.parent = post
-            reply_item = _post_item(user, reply, html=html[reply.pk])
+            reply_item = _post_item(user, reply, body_key=body_keys[reply.pk])
             reply_item.in_reply_to = _in_reply_to(reply, siblings)
             item.replies.append(reply_item)
         items.append(item)
-    return ThreadPage(thread=thread, page=page, items=items)
+    return ThreadPage(thread=thread, page=page, items=items, mentioned_members=members)
 
 
 def _in_reply_to(reply: Post, siblings: dict[int, Post]) -> InReplyTo | None:
@@ -438,11 +462,12 @@ def _stored_search_vector() -> RawSQL:
     return RawSQL("forum_post.search_vector", [], output_field=SearchVectorField())
 
 
-def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[QuerySet[Post], bool]:
-    """The newest SEARCH_MAX_HITS posts whose text matches and as many opening posts whose thread title
-    matches, ranked; and whether there were more matches than that. Both look-ups use GIN indexes."""
+def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[list[int], bool]:
+    """The ids of the newest SEARCH_MAX_HITS posts whose text matches and as many opening posts whose thread
+    title matches, best first; and whether there were more matches than that. Both look-ups use indexes (GIN
+    for the words, (created_at, id) for "newest"); the ranking reads only those ids' rows, and the page's
+    count is their number, so no query counts or ranks all matches."""
     search_query = SearchQuery(query, config="english", search_type="websearch")
-    title_vector = SearchVector("thread__title", config="english")
     newest = ("-created_at", "-id")
     body_ids = list(
         qs.annotate(body_vector=_stored_search_vector())
@@ -464,19 +489,26 @@ def _search_postgresql(qs: QuerySet[Post], query: str) -> tuple[QuerySet[Post], 
         qs.filter(id__in=titled).order_by(*newest).values_list("id", flat=True)[:SEARCH_MAX_HITS]
     )
     capped = SEARCH_MAX_HITS in (len(body_ids), len(title_ids))
+    matched = {*body_ids, *title_ids}
+    if not matched:
+        return [], capped
     ranked = (
-        qs.filter(id__in={*body_ids, *title_ids})
+        Post.objects.filter(id__in=matched)
         .annotate(
             rank=SearchRank(_stored_search_vector(), search_query)
             + Case(
-                When(id__in=title_ids or [0], then=SearchRank(title_vector, search_query)),
+                When(
+                    id__in=title_ids or [0],
+                    then=SearchRank(SearchVector("thread__title", config="english"), search_query),
+                ),
                 default=Value(0.0),
                 output_field=FloatField(),
             )
         )
         .order_by("-rank", *newest)
+        .values_list("id", flat=True)
     )
-    return ranked, capped
+    return list(ranked), capped
 
 
 def _search_simple(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
@@ -504,18 +536,21 @@ def search_posts_page(*, user: AnyUser, query: str, page_number: str | int | Non
     )
     capped = False
     if not query:
-        qs = qs.none()
+        page = Paginator(qs.none(), 20).get_page(page_number)
     elif connection.vendor == "postgresql":
-        qs, capped = _search_postgresql(qs, query)
+        ranked_ids, capped = _search_postgresql(qs, query)
+        page = Paginator(ranked_ids, 20).get_page(page_number)
+        # The page's rows, still through the viewer's filter (a post hidden a moment ago drops out).
+        rows = qs.in_bulk(list(page.object_list))
+        page.object_list = [rows[pk] for pk in page.object_list if pk in rows]
     else:
-        qs = _search_simple(qs, query)
-    page = Paginator(qs, 20).get_page(page_number)
+        page = Paginator(_search_simple(qs, query), 20).get_page(page_number)
     page.capped = capped  # the template says the count is of the newest matches only
-    hits = []
-    for post in page.object_list:
+    posts = list(page.object_list)
+    for post in posts:
         _copy_opening_state(post, post.thread)
-        hits.append(SearchHit(post=post, excerpt=render_plain_excerpt(post.body)))
-    page.object_list = hits
+    excerpts = render_plain_excerpts([post.body for post in posts])
+    page.object_list = [SearchHit(post=p, excerpt=e) for p, e in zip(posts, excerpts, strict=True)]
     return page
 
 

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.text_input import typed_text_from
-from forum import permissions, rate_limit, selectors, services
+from forum import permissions, post_html, rate_limit, selectors, services
 from forum.drafts import (
     DraftTooLong,
     TooManyDrafts,
@@ -147,6 +147,7 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread_page = selectors.thread_page_get(
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
+    post_html.attach_post_html(request=request, thread_page=thread_page)
     context = {
         "thread": thread,
         "page_obj": thread_page.page,

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from forum.models import Post
 from tests.service_checks import require_postgres
@@ -38,6 +39,28 @@ def test_bench_http_fills_serves_and_loads_every_page_anonymous_and_signed_in():
     assert set(rows) <= {*PAGES, *(f"member: {page}" for page in PAGES), "Aggregated"}, report
     assert int(rows["Aggregated"][1]) > 0, report
     assert rows["Aggregated"][-1] == "0", report  # no request failed under load
+
+    # A database named for the size is measured as it is when it holds that size already: no refill.
+    again = io.StringIO()
+    name = connection.settings_dict["NAME"]
+    call_command(
+        "bench_http",
+        sizes="600",
+        databases=name,
+        users=2,
+        duration=2,
+        wait="0.1,0.3",
+        workers=1,
+        alone_rounds=1,
+        stdout=again,
+    )
+    assert f"database {name}: 600 posts in 6 threads (filled in 0 s)" in again.getvalue()
+    assert Post.objects.count() == 600
+
+
+def test_bench_http_wants_one_database_per_size():
+    with pytest.raises(CommandError, match="2 databases for 3 sizes"):
+        call_command("bench_http", sizes="10,20,30", databases="a,b", duration=1)
 
 
 @pytest.mark.django_db

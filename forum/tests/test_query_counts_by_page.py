@@ -81,7 +81,8 @@ def test_search_costs_a_fixed_number_of_queries(client, thread_factory, post_fac
     thread = thread_factory(title="Walking questions")
     for number in range(25):
         post_factory(thread=thread, body=f"Walking note {number}")
-    # PostgreSQL: matching texts, matching titles, the count, the page; SQLite: the count and the page
+    # PostgreSQL: matching texts, matching titles, their ranking (which gives the count), the page's posts;
+    # SQLite: the count and the page
     expected = 4 if connection.vendor == "postgresql" else 2
     assert _queries(client, reverse("forum:search"), q="walking") == expected
     assert _queries(client, reverse("forum:search"), q="walking", page=2) == expected

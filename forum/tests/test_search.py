@@ -109,3 +109,19 @@ def test_sqlite_search_matches_every_word_anywhere_in_the_post(member, corpus):
         "I walked to the shops and was fine."
     ]
     assert _bodies(search_posts_page(user=member, query="shops pool", page_number=1)) == []
+
+
+@pytest.mark.usefixtures("production_cache")
+def test_an_edited_post_shows_its_new_words_in_search_results_at_once(client, member, thread, post_factory):
+    # Excerpts are cached by each text's hash: an edit is a new text, so a new excerpt.
+    post = post_factory(author=member, body="Swimming slowly helped my back.")
+    assert (
+        "Swimming slowly helped my back."
+        in client.get(reverse("forum:search"), {"q": "swimming"}).content.decode()
+    )
+
+    services.post_edit(post=post, editor=member, body="Swimming slowly helped, then a relapse.")
+
+    page = client.get(reverse("forum:search"), {"q": "swimming"}).content.decode()
+    assert "Swimming slowly helped, then a relapse." in page
+    assert "helped my back" not in page

@@ -11,6 +11,15 @@ requests made one at a time before the load, the page's own cost with no queue i
 anonymous; --members N of every --members+4 simulated users are signed in (a session per member), their
 rows marked "member:".
 It refuses a database that holds posts it did not make. Figures only: nothing here asserts a timing.
+
+Filling a million posts takes minutes. With --databases (one name per size, on the same server as
+DATABASE_URL) each size has a database of its own, filled once and kept: a later run measures it again
+without refilling (a database already holding at least its size is used as it is, and the size measured is
+printed). gunicorn is restarted on each database.
+
+    for db in bench_10k bench_100k bench_1m; do createdb -h 127.0.0.1 -U postgres $db; \
+      DATABASE_URL=postgres://postgres@127.0.0.1:5432/$db python manage.py migrate; done
+    python manage.py bench_http --databases bench_10k,bench_100k,bench_1m
 """
 
 from __future__ import annotations
@@ -78,28 +87,51 @@ class Command(BaseCommand):
             help="Requests per page one at a time before the load (its cost).",
         )
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--databases",
+            default="",
+            help="One database name per size (smallest first), each filled to its size and kept; "
+            "default: every size in this database, grown step by step.",
+        )
 
-    def handle(self, *args, sizes, users, duration, wait, workers, members, alone_rounds, seed, **options):
-        if data.foreign_posts_exist():
-            raise CommandError("This database has real posts; run the benchmark on a database of its own.")
+    def handle(
+        self, *args, sizes, users, duration, wait, workers, members, alone_rounds, seed, databases, **options
+    ):
         if connection.vendor != "postgresql":
             self.stdout.write(self.style.WARNING("Not PostgreSQL: the figures will not mean much."))
         steps = sorted({int(s) for s in sizes.split(",") if s.strip()})
-        filler = data.ForumFiller(seed=seed)
+        names = [name.strip() for name in databases.split(",") if name.strip()]
+        if names and len(names) != len(steps):
+            raise CommandError(f"--databases names {len(names)} databases for {len(steps)} sizes.")
+        cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 2)[-2]
         self.stdout.write(
-            f"bench_http: gunicorn {workers} sync workers (production settings), locust {users} users "
-            f"({members} signed in per 4 anonymous), pauses {wait} s, {duration} s per step; times in ms"
+            f"bench_http: gunicorn {workers} sync workers (production settings, {cache_backend} cache), "
+            f"locust {users} users ({members} signed in per 4 anonymous), pauses {wait} s, {duration} s per "
+            "step; times in ms"
         )
         server = None
+        filler = None
         try:
-            for target in steps:
+            for step, target in enumerate(steps):
+                if names:
+                    self._use_database(names[step])
+                    if server is not None:  # the next size is another database: serve that one
+                        self._stop(server)
+                        server = None
+                if filler is None or names:
+                    if data.foreign_posts_exist():
+                        raise CommandError(
+                            "This database has real posts; run the benchmark on a database of its own."
+                        )
+                    filler = data.ForumFiller(seed=seed)
                 started = time.monotonic()
                 filler.fill_to(target)
                 data.analyze()
                 fill = time.monotonic() - started
                 forum = filler.describe()
+                where = f"database {connection.settings_dict['NAME']}: " if names else ""
                 self.stdout.write(
-                    f"\n{forum.posts:,} posts in {forum.threads:,} threads (filled in {fill:.0f} s); "
+                    f"\n{where}{forum.posts:,} posts in {forum.threads:,} threads (filled in {fill:.0f} s); "
                     f"largest thread {forum.largest_thread_pages} pages, "
                     f"deepest category {forum.category_pages} pages"
                 )
@@ -123,8 +155,18 @@ class Command(BaseCommand):
                 self._print(rows, alone)
         finally:
             if server is not None:
-                server.terminate()
-                server.wait(timeout=30)
+                self._stop(server)
+
+    @staticmethod
+    def _use_database(name: str) -> None:
+        """Point this process's connection at another database on the same server."""
+        connection.close()
+        connection.settings_dict["NAME"] = name
+
+    @staticmethod
+    def _stop(server: subprocess.Popen) -> None:
+        server.terminate()
+        server.wait(timeout=30)
 
     def _start_gunicorn(self, workers: int) -> tuple[subprocess.Popen, str]:
         port = free_port()
