@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forum", "0010_listing_indexes_with_id")]
+    dependencies = [("forum", "0011_listing_indexes_with_id")]
 
     operations = [
         migrations.AddIndex(

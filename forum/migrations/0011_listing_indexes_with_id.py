@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("forum", "0009_stored_search_vector")]
+    dependencies = [("forum", "0010_rate_window")]
 
     operations = [
         migrations.AddIndex(
