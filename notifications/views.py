@@ -45,45 +45,45 @@ def notifications_mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:list")
 
 
+def _follow_or_stop(request: HttpRequest, target, *, set_watch, noun: str, news: str) -> HttpResponse:
+    """Follow (or stop following) a thread or a category, within the member's per-minute limit."""
+    watching = request.POST.get("watch") == "1"
+    try:
+        with rate_limit.follow_slot(user_id=request.user.pk):
+            set_watch(watching)
+    except rate_limit.FollowingTooFast as too_fast:
+        messages.error(request, too_fast.message)
+        return redirect(target)
+    messages.success(
+        request,
+        f"You follow this {noun}: {news} show in your notifications."
+        if watching
+        else f"You no longer follow this {noun}.",
+    )
+    return redirect(target)
+
+
 @login_required
 @require_POST
 def thread_watch(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = thread_get(thread_id=thread_id)
     permissions.check_can_view_thread(request.user, thread)
-    watching = request.POST.get("watch") == "1"
-    try:
-        with rate_limit.follow_slot(user_id=request.user.pk):
-            services.thread_watch_set(user=request.user, thread=thread, watching=watching)
-    except rate_limit.FollowingTooFast as too_fast:
-        messages.error(request, too_fast.message)
-        return redirect(thread)
-    messages.success(
-        request,
-        "You follow this thread: new posts show in your notifications."
-        if watching
-        else "You no longer follow this thread.",
-    )
-    return redirect(thread)
+
+    def set_watch(watching: bool) -> None:
+        services.thread_watch_set(user=request.user, thread=thread, watching=watching)
+
+    return _follow_or_stop(request, thread, set_watch=set_watch, noun="thread", news="new posts")
 
 
 @login_required
 @require_POST
 def category_watch(request: HttpRequest, slug: str) -> HttpResponse:
     category = get_object_or_404(Category, slug=slug)
-    watching = request.POST.get("watch") == "1"
-    try:
-        with rate_limit.follow_slot(user_id=request.user.pk):
-            services.category_watch_set(user=request.user, category=category, watching=watching)
-    except rate_limit.FollowingTooFast as too_fast:
-        messages.error(request, too_fast.message)
-        return redirect(category)
-    messages.success(
-        request,
-        "You follow this category: new threads show in your notifications."
-        if watching
-        else "You no longer follow this category.",
-    )
-    return redirect(category)
+
+    def set_watch(watching: bool) -> None:
+        services.category_watch_set(user=request.user, category=category, watching=watching)
+
+    return _follow_or_stop(request, category, set_watch=set_watch, noun="category", news="new threads")
 
 
 @login_required

@@ -5,17 +5,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-import requests
 from django.urls import reverse
 from django.utils import timezone
 
 from forum.models import Draft
-from forum.tests.page_parsing import input_value
+from tests.live_http import live_member
 from tests.service_checks import require_postgres
 
 pytestmark = pytest.mark.django_db
-
-TIMEOUT_SECONDS = 30
 
 
 def save(client, key: str, body: str = "Some words.", **extra):
@@ -203,49 +200,16 @@ def test_refused_saves_do_not_use_up_the_autosave_limit(client, member, thread, 
 # --- under parallel requests (real HTTP to a live server on PostgreSQL) -------------------------------
 
 
-def _browser(cookies: dict[str, str]) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # the live server on this machine only
-    session.headers["Connection"] = "close"
-    session.cookies.update(cookies)
-    return session
-
-
-def _signed_in_cookies_and_token(client, live_server, member, settings, page_url: str):
-    client.force_login(member)
-    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
-    with _browser(cookies) as browser:
-        page = browser.get(f"{live_server.url}{page_url}", timeout=TIMEOUT_SECONDS)
-        assert page.status_code == 200
-        cookies.update(browser.cookies.get_dict())
-    token = input_value(page.text, "csrfmiddlewaretoken")
-    assert token
-    return cookies, token
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_autosaves_sent_at_once_are_held_to_the_limit(client, live_server, member, thread, settings):
     require_postgres()
     settings.FORUM_DRAFT_SAVES_PER_MINUTE = 5
-    assert live_server.url.startswith(("http://localhost:", "http://127.0.0.1:"))
-    cookies, token = _signed_in_cookies_and_token(
-        client, live_server, member, settings, thread.get_absolute_url()
-    )
-    url = f"{live_server.url}{reverse('forum:draft_save')}"
+    browser = live_member(client, live_server, member, settings, thread.get_absolute_url())
 
     def send(number: int) -> int:
-        with _browser(cookies) as browser:
-            return browser.post(
-                url,
-                data={
-                    "key": f"thread:{thread.pk}",
-                    "body": f"Version {number}",
-                    "csrfmiddlewaretoken": token,
-                },
-                headers={"Referer": url},
-                timeout=TIMEOUT_SECONDS,
-            ).status_code
+        data = {"key": f"thread:{thread.pk}", "body": f"Version {number}"}
+        return browser.post(reverse("forum:draft_save"), data).status_code
 
     # when twenty saves arrive at the same moment
     with ThreadPoolExecutor(max_workers=20) as pool:
@@ -261,19 +225,12 @@ def test_new_drafts_sent_at_once_do_not_pass_the_cap(client, live_server, member
     settings.FORUM_DRAFTS_PER_MEMBER = 3
     settings.FORUM_DRAFT_SAVES_PER_MINUTE = 100
     threads = [thread_factory() for _ in range(12)]
-    cookies, token = _signed_in_cookies_and_token(
-        client, live_server, member, settings, threads[0].get_absolute_url()
-    )
-    url = f"{live_server.url}{reverse('forum:draft_save')}"
+    browser = live_member(client, live_server, member, settings, threads[0].get_absolute_url())
 
     def send(t) -> int:
-        with _browser(cookies) as browser:
-            return browser.post(
-                url,
-                data={"key": f"thread:{t.pk}", "body": "A start.", "csrfmiddlewaretoken": token},
-                headers={"Referer": url},
-                timeout=TIMEOUT_SECONDS,
-            ).status_code
+        return browser.post(
+            reverse("forum:draft_save"), {"key": f"thread:{t.pk}", "body": "A start."}
+        ).status_code
 
     with ThreadPoolExecutor(max_workers=len(threads)) as pool:
         statuses = list(pool.map(send, threads))

@@ -9,12 +9,11 @@ from django.urls import reverse
 
 from forum import services
 from forum.models import Flag
-from forum.tests.page_parsing import input_value, textarea_value
+from forum.tests.page_parsing import textarea_value
+from tests.live_http import live_member
 from tests.service_checks import require_postgres
 
 pytestmark = pytest.mark.django_db
-
-TIMEOUT_SECONDS = 30
 
 
 @pytest.fixture
@@ -101,14 +100,6 @@ def test_the_default_limits_refuse_a_burst_of_sixty_flags(client, member, thread
 # --- under parallel requests (real HTTP to a live server on PostgreSQL) -------------------------------
 
 
-def _browser(cookies: dict[str, str]) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # the live server on this machine only
-    session.headers["Connection"] = "close"
-    session.cookies.update(cookies)
-    return session
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_flags_sent_at_once_are_held_to_the_hourly_limit(
@@ -117,28 +108,13 @@ def test_twenty_flags_sent_at_once_are_held_to_the_hourly_limit(
     require_postgres()
     settings.FORUM_FLAGS_PER_HOUR = 5
     settings.FORUM_OPEN_FLAGS_PER_MEMBER = 100
-    assert live_server.url.startswith(("http://localhost:", "http://127.0.0.1:"))
     targets = [post_factory(thread=thread) for _ in range(20)]
-    client.force_login(member)
-    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
-    first_form = f"{live_server.url}{reverse('forum:post_flag', args=[targets[0].pk])}"
-    with _browser(cookies) as browser:
-        page = browser.get(first_form, timeout=TIMEOUT_SECONDS)
-        assert page.status_code == 200
-        cookies.update(browser.cookies.get_dict())
-    token = input_value(page.text, "csrfmiddlewaretoken")
-    assert token
+    browser = live_member(
+        client, live_server, member, settings, reverse("forum:post_flag", args=[targets[0].pk])
+    )
 
     def send(post) -> requests.Response:
-        url = f"{live_server.url}{reverse('forum:post_flag', args=[post.pk])}"
-        with _browser(cookies) as browser:
-            return browser.post(
-                url,
-                data={"reason": "spam", "csrfmiddlewaretoken": token},
-                headers={"Referer": url},
-                allow_redirects=False,
-                timeout=TIMEOUT_SECONDS,
-            )
+        return browser.post(reverse("forum:post_flag", args=[post.pk]), {"reason": "spam"})
 
     # when the member sends twenty flags on twenty posts at the same moment
     with ThreadPoolExecutor(max_workers=len(targets)) as pool:

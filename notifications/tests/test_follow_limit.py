@@ -10,13 +10,11 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
-from forum.tests.page_parsing import input_value
 from notifications.models import CategoryWatch, ThreadWatch
+from tests.live_http import live_member
 from tests.service_checks import require_postgres
 
 pytestmark = pytest.mark.django_db
-
-TIMEOUT_SECONDS = 30
 
 
 @pytest.fixture
@@ -91,14 +89,6 @@ def test_no_limit_when_set_to_zero(client, member, thread, settings, minute_cloc
 # --- under parallel requests (real HTTP to a live server on PostgreSQL) -------------------------------
 
 
-def _browser(cookies: dict[str, str]) -> requests.Session:
-    session = requests.Session()
-    session.trust_env = False  # the live server on this machine only
-    session.headers["Connection"] = "close"
-    session.cookies.update(cookies)
-    return session
-
-
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_twenty_follows_sent_at_once_are_held_to_the_limit(
@@ -106,40 +96,16 @@ def test_twenty_follows_sent_at_once_are_held_to_the_limit(
 ):
     require_postgres()
     settings.FORUM_FOLLOWS_PER_MINUTE = 5
-    assert live_server.url.startswith(("http://localhost:", "http://127.0.0.1:"))
     categories = [category_factory() for _ in range(20)]
-    client.force_login(member)
-    cookies = {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
-    with _browser(cookies) as browser:
-        page = browser.get(f"{live_server.url}{categories[0].get_absolute_url()}", timeout=TIMEOUT_SECONDS)
-        assert page.status_code == 200
-        cookies.update(browser.cookies.get_dict())
-    token = input_value(page.text, "csrfmiddlewaretoken")
-    assert token
+    browser = live_member(client, live_server, member, settings, categories[0].get_absolute_url())
 
     def follow(category) -> requests.Response:
-        url = f"{live_server.url}{reverse('notifications:category_watch', args=[category.slug])}"
-        with _browser(cookies) as browser:
-            return browser.post(
-                url,
-                data={"watch": "1", "csrfmiddlewaretoken": token},
-                headers={"Referer": url},
-                allow_redirects=False,
-                timeout=TIMEOUT_SECONDS,
-            )
-
-    def landing_page(response: requests.Response) -> str:
-        """The page each answer sends the member to, with the message it carries."""
-        assert response.status_code == 302
-        with _browser(cookies | response.cookies.get_dict()) as browser:
-            return browser.get(
-                f"{live_server.url}{response.headers['Location']}", timeout=TIMEOUT_SECONDS
-            ).text
+        return browser.post(reverse("notifications:category_watch", args=[category.slug]), {"watch": "1"})
 
     # when the member asks to follow twenty categories at the same moment
     with ThreadPoolExecutor(max_workers=20) as pool:
         responses = list(pool.map(follow, categories))
-    pages = [landing_page(r) for r in responses]
+    pages = [browser.follow(r) for r in responses]
     # then exactly the limit's worth are followed, and every other page says the limit was reached
     followed = [p for p in pages if "You follow this category" in p]
     refused = [p for p in pages if "which is the most the forum allows" in p]
