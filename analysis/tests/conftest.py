@@ -17,11 +17,16 @@ class Workers:
         self.tmp_path = tmp_path
         self.started: list[WorkerProcess] = []
 
-    def start(self, *, broker_url: str | None = None, **kwargs) -> WorkerProcess:
+    def start(self, *, broker_url: str | None = None, extra_env=None, **kwargs) -> WorkerProcess:
+        # One cache for all of this test's worker processes on the machine's Redis, as production's share
+        # theirs: a flag one pool process sets ("a rollup refresh is queued") is cleared by another
+        # (config/settings/test.py). Not on a Redis of the test's own, which a test may stop.
+        shared_cache = {} if broker_url else {"TEST_SHARED_CACHE": self.queue}
         worker = WorkerProcess(
             queue=self.queue,
             broker_url=broker_url or self.broker_url,
             log_path=self.tmp_path / f"worker-{len(self.started)}.log",
+            extra_env={**shared_cache, **(extra_env or {})},
             **kwargs,
         )
         self.started.append(worker)

@@ -17,6 +17,16 @@ STORAGES = {
 }
 # Each test process gets a clean cache, so rate limits from one run never leak into another.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Except the worker processes a test starts (analysis/tests/conftest.py): they share one cache of that test's
+# own, as production's workers share Redis, because one pool process clears what another set.
+if env("TEST_SHARED_CACHE", default="") and REDIS_URL:  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,  # noqa: F405
+            "KEY_PREFIX": env("TEST_SHARED_CACHE"),
+        }
+    }
 
 # On SQLite the test database is a file, so that worker processes started by the pipeline tests see it;
 # one per test run, so that two runs side by side don't share it.
