@@ -149,7 +149,15 @@ FORUM_CONTACT_EMAIL = env("FORUM_CONTACT_EMAIL", default="moderators@localhost")
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Fails soft: while Redis is unreachable pages render from the database (config/cache.py).
+    CACHES = {
+        "default": {
+            "BACKEND": "config.cache.FailSoftRedisCache",
+            "LOCATION": REDIS_URL,
+            # a Redis that hangs costs a page two seconds at most, not forever
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
 else:
     # Shared by the web process and the worker on one machine, with no server to run.
     CACHES = {
