@@ -9,9 +9,10 @@ saved; the queues (Celery, on the same Redis) have their own fallbacks.
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 
-from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -21,70 +22,29 @@ logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError)
 
 
-def _unreachable(operation: str, error: Exception) -> None:
-    logger.warning("cache %s skipped, Redis unreachable: %s", operation, error)
+def _fail_soft(method: Callable, fallback: Callable) -> Callable:
+    """`method`, answering `fallback(*its arguments)` while Redis is unreachable."""
+
+    @functools.wraps(method)
+    def call(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except UNREACHABLE as error:
+            logger.warning("cache %s skipped, Redis unreachable: %s", method.__name__, error)
+            return fallback(*args, **kwargs)
+
+    return call
 
 
 class FailSoftRedisCache(RedisCache):
-    def get(self, key, default=None, version=None):
-        try:
-            return super().get(key, default, version)
-        except UNREACHABLE as error:
-            _unreachable("get", error)
-            return default
-
-    def get_many(self, keys, version=None):
-        try:
-            return super().get_many(keys, version)
-        except UNREACHABLE as error:
-            _unreachable("get_many", error)
-            return {}
-
-    def has_key(self, key, version=None):
-        try:
-            return super().has_key(key, version)
-        except UNREACHABLE as error:
-            _unreachable("has_key", error)
-            return False
-
-    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            super().set(key, value, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("set", error)
-
-    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().set_many(data, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("set_many", error)
-            return list(data)  # the keys not stored
-
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().add(key, value, timeout, version)
-        except UNREACHABLE as error:
-            # Nothing is there to say "already done": callers go ahead (a queued refresh is then sent, and
-            # the broker's own fallback takes over if it is down too).
-            _unreachable("add", error)
-            return True
-
-    def delete(self, key, version=None):
-        try:
-            return super().delete(key, version)
-        except UNREACHABLE as error:
-            _unreachable("delete", error)
-            return False
-
-    def delete_many(self, keys, version=None):
-        try:
-            super().delete_many(keys, version)
-        except UNREACHABLE as error:
-            _unreachable("delete_many", error)
-
-    def touch(self, key, timeout=DEFAULT_TIMEOUT, version=None):
-        try:
-            return super().touch(key, timeout, version)
-        except UNREACHABLE as error:
-            _unreachable("touch", error)
-            return False
+    get = _fail_soft(RedisCache.get, lambda key, default=None, version=None: default)
+    get_many = _fail_soft(RedisCache.get_many, lambda *args, **kwargs: {})
+    has_key = _fail_soft(RedisCache.has_key, lambda *args, **kwargs: False)
+    set = _fail_soft(RedisCache.set, lambda *args, **kwargs: None)
+    set_many = _fail_soft(RedisCache.set_many, lambda data, *args, **kwargs: list(data))  # none stored
+    # Nothing is there to say "already done": callers go ahead (a queued refresh is then sent, and the
+    # broker's own fallback takes over if it is down too).
+    add = _fail_soft(RedisCache.add, lambda *args, **kwargs: True)
+    delete = _fail_soft(RedisCache.delete, lambda *args, **kwargs: False)
+    delete_many = _fail_soft(RedisCache.delete_many, lambda *args, **kwargs: None)
+    touch = _fail_soft(RedisCache.touch, lambda *args, **kwargs: False)

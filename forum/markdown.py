@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 import nh3
 from django.core.cache import cache
@@ -186,16 +186,9 @@ def render_markdown_many(texts: list[str], *, members: Mapping[str, str] | None 
         keys, members = markdown_render_keys(texts)
     else:
         keys = [_render_key(t, mention_candidates(t), members) for t in texts]
-    found = cache.get_many(keys)
-    rendered = {
-        key: str(render_markdown(t, members=members))
-        for key, t in zip(keys, texts, strict=True)
-        if key not in found
-    }
-    if rendered:
-        cache.set_many(rendered, timeout=RENDER_CACHE_SECONDS)
+    bodies = _through_cache(keys, texts, lambda t: str(render_markdown(t, members=members)))
     # Only render_markdown's sanitised output is ever stored under these keys.
-    return [mark_safe(found[key] if key in found else rendered[key]) for key in keys]  # noqa: S308
+    return [mark_safe(body) for body in bodies]  # noqa: S308
 
 
 def render_plain_excerpt(text: str, *, length: int = 280) -> str:
@@ -214,12 +207,14 @@ def render_plain_excerpts(texts: list[str], *, length: int = 280) -> list[str]:
     keys = [
         f"excerpt:{RENDER_VERSION}:{length}:{hashlib.sha256(text.encode()).hexdigest()}" for text in texts
     ]
+    return _through_cache(keys, texts, lambda t: render_plain_excerpt(t, length=length))
+
+
+def _through_cache(keys: list[str], texts: list[str], make: Callable[[str], str]) -> list[str]:
+    """make(text) for each text, from the cache under its key where it is there: one round trip to read,
+    one to store what was made."""
     found = cache.get_many(keys)
-    made = {
-        key: render_plain_excerpt(text, length=length)
-        for key, text in zip(keys, texts, strict=True)
-        if key not in found
-    }
+    made = {key: make(text) for key, text in zip(keys, texts, strict=True) if key not in found}
     if made:
         cache.set_many(made, timeout=RENDER_CACHE_SECONDS)
     return [found[key] if key in found else made[key] for key in keys]
