@@ -40,6 +40,11 @@ class Thread(models.Model):
     )
     hide_reason = models.CharField(max_length=500, blank=True)
 
+    # Moved on by database triggers (migrations forum 0013, analysis 0008) whenever the thread, one of its
+    # posts, their reactions or their tags change, however they are written: the whole-page cache
+    # (forum.page_cache) keys on it. Never set it from Python; a save from a stale copy cannot move it back.
+    page_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
+
     class Meta:
         ordering = ["-last_posted_at", "-id"]
         # With the id, so a list stops after its page even when many threads share a time.
@@ -284,3 +289,16 @@ class RateWindow(models.Model):
 
     def __str__(self):
         return f"{self.count} {self.action} by {self.user_id} since {self.started_at:%H:%M:%S}"
+
+
+class MembersVersion(models.Model):
+    """One row, moved on by a database trigger (migration 0013) whenever a member joins, leaves, or changes
+    what pages show of them (username, display name, conditions, active): every cached page that names
+    members or links their @mentions keys on it."""
+
+    version = models.PositiveBigIntegerField(default=0, db_default=0)
+
+    ROW_ID = 1
+
+    def __str__(self):
+        return f"members version {self.version}"

@@ -39,7 +39,17 @@ from forum.markdown import (
     render_plain_excerpt,
     render_plain_excerpts,
 )
-from forum.models import Category, Draft, Flag, ModerationEvent, Post, PostRevision, Reaction, Thread
+from forum.models import (
+    Category,
+    Draft,
+    Flag,
+    MembersVersion,
+    ModerationEvent,
+    Post,
+    PostRevision,
+    Reaction,
+    Thread,
+)
 from forum.permissions import AnyUser
 
 SEARCH_MAX_WORDS = 8
@@ -238,8 +248,12 @@ def post_items_render_bodies(items: list[PostItem], *, mentioned_members: dict[s
 
 
 def thread_get(*, thread_id: int) -> Thread:
-    """The thread, with its opening post's state (for its title). Callers check check_can_view_thread."""
-    qs = Thread.objects.select_related("category").annotate(**_opening_post_annotations("pk"))
+    """The thread, with its opening post's state (for its title) and the members' version (with its own
+    page_version, what forum.page_cache keys on). Callers check check_can_view_thread."""
+    members_version = MembersVersion.objects.filter(pk=MembersVersion.ROW_ID).values("version")
+    qs = Thread.objects.select_related("category").annotate(
+        members_version=Subquery(members_version[:1]), **_opening_post_annotations("pk")
+    )
     return get_object_or_404(qs, pk=thread_id)
 
 

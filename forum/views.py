@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.text_input import typed_text_from
-from forum import permissions, post_html, rate_limit, selectors, services
+from forum import page_cache, permissions, post_html, rate_limit, selectors, services
 from forum.drafts import (
     DraftTooLong,
     TooManyDrafts,
@@ -144,6 +144,9 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
     thread = selectors.thread_get(thread_id=thread_id)
     permissions.check_can_view_thread(request.user, thread)
+    cache_key = page_cache.thread_page_key(request, thread)
+    if (cached := page_cache.cached_response(cache_key)) is not None:
+        return cached
     thread_page = selectors.thread_page_get(
         thread=thread, user=request.user, page_number=request.GET.get("page")
     )
@@ -170,7 +173,9 @@ def thread_detail(request: HttpRequest, thread_id: int) -> HttpResponse:
                 blocked=_blocked_message(permissions.check_can_reply, request.user, thread),
             )
         )
-    return render(request, "forum/thread.html", context)
+    response = render(request, "forum/thread.html", context)
+    page_cache.store(cache_key, request, response, page_number=thread_page.page.number)
+    return response
 
 
 @require_GET

@@ -1,5 +1,6 @@
-"""Thread pages keep each post's HTML in the cache (forum.post_html): a new tag, the author's own reading
-and a moderator's correction show at once to readers who saw the post before."""
+"""Thread pages keep each post's HTML in the cache (forum.post_html), and whole pages for readers who are not
+signed in (forum.page_cache): a new tag, the author's own reading and a moderator's correction show at once to
+readers who saw the post before."""
 
 import re
 

@@ -239,6 +239,10 @@ FORUM_FLAGS_PER_HOUR = env.int("FORUM_FLAGS_PER_HOUR", default=20)
 FORUM_OPEN_FLAGS_PER_MEMBER = env.int("FORUM_OPEN_FLAGS_PER_MEMBER", default=10)
 FORUM_FOLLOWS_PER_MINUTE = env.int("FORUM_FOLLOWS_PER_MINUTE", default=20)
 FORUM_POSTS_PER_PAGE = 20
+# How long a thread page for readers who are not signed in stays in the cache (forum.page_cache; 0: never
+# cached). Its key moves with every change it shows, so this only bounds memory; off while developing, where
+# an edited template would otherwise wait for the next restart.
+FORUM_PAGE_CACHE_SECONDS = env.int("FORUM_PAGE_CACHE_SECONDS", default=0 if DEBUG else 3600)
 FORUM_THREADS_PER_PAGE = 25
 
 # Celery: Redis when REDIS_URL is set, otherwise a filesystem transport under var/, which needs no server

@@ -39,6 +39,7 @@ import urllib.request
 from pathlib import Path
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -159,9 +160,11 @@ class Command(BaseCommand):
 
     @staticmethod
     def _use_database(name: str) -> None:
-        """Point this process's connection at another database on the same server."""
+        """Point this process's connection at another database on the same server, migrated (a new one is
+        empty; a kept one may predate a migration)."""
         connection.close()
         connection.settings_dict["NAME"] = name
+        call_command("migrate", interactive=False, verbosity=0)
 
     @staticmethod
     def _stop(server: subprocess.Popen) -> None:
