@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts import services as account_services
-from forum import services
+from forum import page_cache, services
 from forum.models import Category, Post, Thread
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_cache")]
@@ -181,3 +181,29 @@ def test_page_numbers_past_the_end_show_the_last_page_and_are_not_kept(
     page(Client(), thread, "?page=3")
     with django_assert_num_queries(1):
         assert "Post number 4." in page(Client(), thread, "?page=3")
+
+
+def test_a_deploy_that_changes_any_template_or_module_keys_pages_afresh(settings, tmp_path):
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "base.html").write_text("<title>Old</title>")
+    (tmp_path / "forum").mkdir()
+    (tmp_path / "forum" / "views.py").write_text("OLD = 1\n")
+    settings.BASE_DIR = tmp_path
+
+    def digest() -> str:
+        page_cache.code_digest.cache_clear()
+        return page_cache.code_digest()
+
+    try:
+        first = digest()
+        (tmp_path / "templates" / "base.html").write_text("<title>New</title>")
+        second = digest()
+        (tmp_path / "forum" / "views.py").write_text("OLD = 2\n")
+        third = digest()
+        (tmp_path / "forum" / "tests").mkdir()
+        (tmp_path / "forum" / "tests" / "test_x.py").write_text("# tests are not what pages are made of\n")
+        fourth = digest()
+    finally:
+        page_cache.code_digest.cache_clear()
+    assert len({first, second, third}) == 3
+    assert fourth == third
