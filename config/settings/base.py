@@ -181,6 +181,9 @@ STORAGES = {
 }
 
 SESSION_COOKIE_HTTPONLY = True
+# Sessions are read from the cache and written through to the database: a signed-in page saves a query, and
+# a session outlives a cache flush (or Redis being down: config/cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_FAILURE_VIEW = "config.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

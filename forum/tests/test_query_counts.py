@@ -48,9 +48,9 @@ def test_the_thread_page_for_a_member_adds_only_fixed_queries(
         top = post_factory(thread=thread, body=f"Top {n}")
         post_factory(parent=top, body="Reply")
     client.force_login(member)
-    # + session, user, the member's permissions (user and group), their draft, the notification bell's count
-    # and whether they follow the thread
-    with django_assert_num_queries(11):
+    # + user (the session comes from the cache), the member's permissions (user and group), their draft, the
+    # notification bell's count and whether they follow the thread
+    with django_assert_num_queries(10):
         assert client.get(thread.get_absolute_url()).status_code == 200
 
 
