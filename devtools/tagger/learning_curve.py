@@ -1,4 +1,4 @@
-"""How real-text cross-validation grows with the real passages trained on: `python -m devtools.tagger.learning_curve`.
+"""How real-text CV grows with the real passages trained on: `python -m devtools.tagger.learning_curve`.
 
 The question it answers: would more labelled real writing move the tagger, and by how much? Folds are
 training's (5, real passages by website, two assignments). In each fold only a share of the training folds'
