@@ -71,7 +71,8 @@ def main(argv=None) -> None:
     fold_sets = [assign_folds(items, repeat=r) for r in range(REPEATS)]
     print(f"{int(fit.real.sum())} real passages, {len(items) - int(fit.real.sum())} written and seed items")
     print(
-        "share of real websites kept   real passages fitted on (mean per fold)   real CV macro-F1 (mean, min-max)"
+        "share of real websites kept   real passages fitted on (mean per fold)   "
+        "real CV macro-F1 (mean, min-max)"
     )
     for share in SHARES:
         runs = [
