@@ -404,6 +404,10 @@ def _load_model(directory: Path) -> dict | None:
             "no_evidence_min_confidence",
             "mixed_needs_both",
             "temperature",
+            "mixed_without_both_scale",
+            "outcome_without_cue_scale",
+            "short_tokens",
+            "short_temperature",
         },
     )
     n = len(model["features"])
@@ -417,16 +421,24 @@ def _load_model(directory: Path) -> dict | None:
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
     if any(len(row) != n for row in model["coef"]) or len(model["intercept"]) != len(OUTCOMES):
         raise ResourceError(f"{MODEL_FILE}: weights do not match the {n} features")
-    temperature = model.get("temperature", 1.0)
-    if (
-        not isinstance(temperature, int | float)
-        or isinstance(temperature, bool)
-        or not 0.01 <= temperature <= 10
-    ):
-        raise ResourceError(f"{MODEL_FILE}: temperature must be a number in [0.01, 10]")
+    for key in ("temperature", "short_temperature"):
+        temperature = model.get(key, 1.0)
+        if (
+            not isinstance(temperature, int | float)
+            or isinstance(temperature, bool)
+            or not 0.01 <= temperature <= 10
+        ):
+            raise ResourceError(f"{MODEL_FILE}: {key} must be a number in [0.01, 10]")
+    short = model.get("short_tokens", 0)
+    if not isinstance(short, int) or isinstance(short, bool) or short < 0:
+        raise ResourceError(f"{MODEL_FILE}: short_tokens must be a whole number, 0 or more")
     tau = model.get("no_evidence_min_confidence")
     if tau is not None and (not isinstance(tau, int | float) or isinstance(tau, bool) or not 0 <= tau <= 1):
         raise ResourceError(f"{MODEL_FILE}: no_evidence_min_confidence must be null or a number in [0, 1]")
+    for key in ("mixed_without_both_scale", "outcome_without_cue_scale"):
+        value = model.get(key, 1.0)
+        if not isinstance(value, int | float) or isinstance(value, bool) or not 0 < value <= 1:
+            raise ResourceError(f"{MODEL_FILE}: {key} must be a number in (0, 1]")
     return model
 
 

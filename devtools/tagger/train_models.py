@@ -4,6 +4,7 @@ cross-validated with. Deterministic: fixed seeds and full-batch training."""
 
 from __future__ import annotations
 
+import itertools
 import random
 import shutil
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from analysis.nlp.decision import MIXED_MIN_CONFIDENCE
+from analysis.nlp.decision import MIXED_MIN_CONFIDENCE, evidence_scaled
 from analysis.nlp.features import FEATURE_NAMES
 from analysis.nlp.reader import READER_FEATURES, cue_label, reader_features
 from analysis.nlp.resources import OUTCOMES, TEXTCAT_CONFIG
@@ -96,6 +97,61 @@ def fit_temperature(proba: np.ndarray, y: np.ndarray) -> float:
         if nll < best_nll:
             best_t, best_nll = t, nll
     return best_t
+
+
+EVIDENCE_SCALES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0)
+
+
+def shown_proba(
+    proba: np.ndarray, has_cue: np.ndarray, has_both: np.ndarray | None, tau: float | None, scales
+) -> np.ndarray:
+    """The probabilities the tagger shows (decision.evidence_scaled): the classes the evidence rules refuse
+    scaled down. The tags are decided on the model's own probabilities (decide)."""
+    both = np.ones(len(proba), dtype=bool) if has_both is None else has_both
+    return np.array(
+        [
+            evidence_scaled(p, bool(c) or tau is not None, bool(b), scales)
+            for p, c, b in zip(proba, has_cue, both, strict=True)
+        ]
+    )
+
+
+def fit_evidence_scales(
+    proba: np.ndarray,
+    y: np.ndarray,
+    has_cue: np.ndarray,
+    has_both: np.ndarray | None,
+    tau: float | None,
+) -> tuple[float, float]:
+    """The (mixed without both sides, outcome without a cue) scales under which the confidence of the tag
+    shown best predicts whether it is right (log-loss); 1.0 for a rule that is off. (The class log-loss
+    would shrink mixed too, but on real writing that makes the shown tags more sure than they are right.)"""
+    pred = np.array([OUTCOMES.index(o) for o in decide(proba, has_cue, tau, has_both)])
+    right = pred == y
+    best, best_loss = (1.0, 1.0), float("inf")
+    mixed_grid = EVIDENCE_SCALES if has_both is not None else (1.0,)
+    cue_grid = EVIDENCE_SCALES if tau is None else (1.0,)
+    for scales in itertools.product(mixed_grid, cue_grid):
+        conf = shown_proba(proba, has_cue, has_both, tau, scales)[np.arange(len(y)), pred]
+        conf = np.clip(conf, 1e-6, 1 - 1e-6)
+        loss = -float(np.mean(np.where(right, np.log(conf), np.log(1 - conf))))
+        if loss < best_loss - 1e-9:
+            best, best_loss = scales, loss
+    return best
+
+
+SHORT_TOKENS = 40  # no real passage is shorter; below this, confidence is calibrated on our written posts
+
+
+def calibrate_by_length(
+    proba: np.ndarray, n_tokens: np.ndarray, temperature: float, short_temperature: float
+) -> np.ndarray:
+    """calibrate() with the short posts' own temperature below SHORT_TOKENS (decision.LogisticModel)."""
+    out = calibrate(proba, temperature)
+    short = n_tokens < SHORT_TOKENS
+    if short.any():
+        out[short] = calibrate(proba[short], short_temperature)
+    return out
 
 
 def decide(

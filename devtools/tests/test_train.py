@@ -45,3 +45,20 @@ def test_temperature_keeps_the_choice_and_sharpens_an_underconfident_model():
     t = fit_temperature(flat, y)
     assert t < 0.5
     assert (calibrate(flat, t).argmax(1) == flat.argmax(1)).all()
+
+
+def test_a_post_with_no_cue_tagged_none_is_as_sure_as_such_posts_are_right():
+    # the model spreads half its belief over outcomes the evidence rule then refuses; 80% of these posts
+    # are none, so the none shown should be about 0.8 sure, not 0.5
+    from devtools.tagger.train_models import fit_evidence_scales, shown_proba
+
+    rng = np.random.default_rng(1)
+    n = 500
+    proba = np.tile([0.2, 0.2, 0.1, 0.5], (n, 1))
+    y = np.where(rng.random(n) < 0.8, 3, rng.integers(0, 3, n))
+    has_cue = np.zeros(n, dtype=bool)
+    scales = fit_evidence_scales(proba, y, has_cue, np.zeros(n, dtype=bool), None)
+    assert scales[1] < 0.5
+    shown = shown_proba(proba, has_cue, np.zeros(n, dtype=bool), None, scales)
+    assert abs(shown[:, 3].mean() - 0.8) < 0.05
+    assert decide(shown, has_cue, None) == decide(proba, has_cue, None)  # the tags do not change
