@@ -31,7 +31,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from forum import permissions
+from forum import page_cache, permissions
 from forum.drafts import draft_key_parts
 from forum.markdown import (
     markdown_render_keys,
@@ -309,13 +309,11 @@ def thread_page_get(*, thread: Thread, user: AnyUser, page_number: str | int | N
     """
     top_level = permissions.filter_thread_top_level_posts(user, thread.pk)
     top_level = top_level.order_by("created_at", "id")
-    page = _paginate_then_annotate(
-        top_level,
-        _annotated_posts(user, top_level),
-        per_page=settings.FORUM_POSTS_PER_PAGE,
-        page_number=page_number,
+    page, remember = page_cache.thread_page_of_ids(
+        top_level, thread=thread, user=user, page_number=page_number
     )
-    posts = page.object_list
+    page.object_list = posts = list(_annotated_posts(user, top_level).filter(pk__in=page.object_list))
+    remember(page)
 
     replies_by_parent: dict[int, list[Post]] = {}
     if posts:

@@ -225,3 +225,31 @@ def test_html_cached_under_another_secret_key_is_never_served(settings, member, 
     )
     assert response.status_code == 302
     assert Reaction.objects.filter(post=post, user=member).exists()
+
+
+def test_which_posts_a_page_holds_is_never_shared_between_viewers(
+    member, other_member, moderator, thread, post_factory
+):
+    post = post_factory(author=member, body="My own story, hidden for now.")
+    services.post_hide(post=post, moderator=moderator, reason="Names a clinic")
+    author, other, mod = signed_in(member), signed_in(other_member), signed_in(moderator)
+
+    # another member's page is worked out (and kept) first, then a reader's
+    assert article(page(other, thread), post) == ""
+    assert article(page(Client(), thread), post) == ""
+
+    assert "My own story, hidden for now." in article(page(author, thread), post)
+    assert "My own story, hidden for now." in article(page(mod, thread), post)
+    assert article(page(other, thread), post) == ""  # and the author's page went to nobody else
+
+
+def test_a_members_second_look_at_a_page_does_not_count_the_thread_again(
+    member, thread, post_factory, django_assert_num_queries
+):
+    for n in range(3):
+        post_factory(body=f"Post {n}.")
+    reader = signed_in(member)
+    with django_assert_num_queries(10):
+        page(reader, thread)
+    with django_assert_num_queries(9):  # which posts are on the page, and how many pages: kept
+        page(reader, thread)
