@@ -3,6 +3,8 @@ functions these triggers call), so the whole-page cache never shows an old tag."
 
 from django.db import migrations
 
+from core.migration_sql import run_sql_for_vendor
+
 POSTGRESQL = [
     """CREATE TRIGGER analysis_posttag_pages_ins AFTER INSERT ON analysis_posttag
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION forum_post_rows_touch_threads()""",
@@ -31,17 +33,6 @@ SQLITE = [
 SQLITE_REVERSE = [f"DROP TRIGGER IF EXISTS analysis_posttag_pages_{op}" for op in ("ins", "upd", "del")]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise RuntimeError(f"No page-version triggers for {schema_editor.connection.vendor}.")
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("analysis", "0007_study_claim_certainty_background"),
@@ -50,7 +41,7 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(
-            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
+            run_sql_for_vendor({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
+            run_sql_for_vendor({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
         ),
     ]

@@ -12,6 +12,8 @@ locking the threads in id order so that two writers never deadlock; SQLite, for 
 
 from django.db import migrations, models
 
+from core.migration_sql import run_sql_for_vendor
+
 POSTGRESQL = [
     """
     CREATE FUNCTION forum_thread_page_version_up() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -145,17 +147,6 @@ SQLITE_REVERSE = [
 ]
 
 
-def _run(statements_by_vendor):
-    def run(apps, schema_editor):
-        statements = statements_by_vendor.get(schema_editor.connection.vendor)
-        if statements is None:
-            raise RuntimeError(f"No page-version triggers for {schema_editor.connection.vendor}.")
-        for sql in statements:
-            schema_editor.execute(sql, params=None)
-
-    return run
-
-
 def _first_members_version(apps, schema_editor):
     apps.get_model("forum", "MembersVersion").objects.get_or_create(pk=1)
 
@@ -186,7 +177,7 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(_first_members_version, migrations.RunPython.noop),
         migrations.RunPython(
-            _run({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
-            _run({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
+            run_sql_for_vendor({"postgresql": POSTGRESQL, "sqlite": SQLITE}),
+            run_sql_for_vendor({"postgresql": POSTGRESQL_REVERSE, "sqlite": SQLITE_REVERSE}),
         ),
     ]
