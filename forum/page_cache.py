@@ -68,13 +68,20 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+def _page_asked(page_number: str | int | None) -> str | None:
+    """The page number asked for as the cache keys it ("1" when none), or None when it is not one of ours
+    (anything else would let a caller fill the cache with one entry per string)."""
+    asked = str(page_number or "1")
+    return asked if _PAGE_PARAM.fullmatch(asked) else None
+
+
 def _cacheable(request: HttpRequest) -> bool:
-    if _seconds() <= 0 or request.method != "GET" or request.user.is_authenticated:
+    if _seconds() <= 0 or request.user.is_authenticated:
         return False
     if not request.session.is_empty() or len(messages.get_messages(request)):
         return False  # the page would show (or use up) something of this reader's own
     query = request.GET
-    return not query or (list(query) == ["page"] and bool(_PAGE_PARAM.fullmatch(query["page"])))
+    return not query or (list(query) == ["page"] and _page_asked(query["page"]) is not None)
 
 
 def thread_page_key(request: HttpRequest, thread: Thread) -> str | None:
@@ -108,7 +115,7 @@ def store(key: str | None, request: HttpRequest, response: HttpResponse, *, page
     """Keep the page for the next reader, when it is the same for every one of them."""
     if key is None or response.status_code != 200 or response.cookies:
         return
-    if str(page_number) != request.GET.get("page", "1"):
+    if str(page_number) != _page_asked(request.GET.get("page")):
         return  # a page number past the end (or before it) shows another page: don't fill the cache with them
     if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return  # the page holds this reader's CSRF token
@@ -127,8 +134,8 @@ def thread_page_of_ids(
     thread's page_version, which the database moves on every change to its posts (see above), and
     under who the viewer is, as far as what they may read goes (readable_posts_q)."""
     per_page = settings.FORUM_POSTS_PER_PAGE
-    requested = str(page_number or "1")
-    if _seconds() <= 0 or not (requested.isdigit() and len(requested) <= 7):
+    requested = _page_asked(page_number)
+    if _seconds() <= 0 or requested is None:
         return Paginator(top_level.values("pk"), per_page).get_page(page_number), lambda page: None
     if permissions.user_is_moderator(user):
         viewer = "moderator"

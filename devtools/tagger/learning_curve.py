@@ -39,6 +39,14 @@ TEXTCAT_EPOCHS = 4  # as training's
 L2 = 300.0
 
 
+def _kept_for_training(groups, real, train, share: float, rng: np.random.Generator) -> np.ndarray:
+    """The training folds' items that are fitted on: every written and seed item, and the real passages of
+    `share` of the training folds' websites (drawn by rng)."""
+    sites = sorted(set(groups[train & real]))
+    kept = rng.choice(sites, size=round(share * len(sites)), replace=False) if sites else []
+    return train & (~real | np.isin(groups, list(kept)))
+
+
 def real_cv(fit, folds: np.ndarray, share: float, rng: np.random.Generator) -> tuple[float, float]:
     """Real-passage macro-F1 out of fold when each fold keeps `share` of its training websites, and the
     mean number of real passages fitted on."""
@@ -48,9 +56,7 @@ def real_cv(fit, folds: np.ndarray, share: float, rng: np.random.Generator) -> t
     fitted_on = []
     for k in range(FOLDS):
         train, test = folds != k, folds == k
-        sites = sorted(set(groups[train & real]))
-        kept = rng.choice(sites, size=round(share * len(sites)), replace=False) if sites else []
-        keep = train & (~real | np.isin(groups, list(kept)))
+        keep = _kept_for_training(groups, real, train, share, rng)
         model = fit_logreg(fit.x[keep], y[keep], L2, class_weights(y[keep], "balanced"))
         oof[test] = proba_logreg(model, fit.x[test])
         fitted_on.append(int((keep & real).sum()))
@@ -68,14 +74,12 @@ def textcat_real_cv(items, folds: np.ndarray, share: float, rng: np.random.Gener
     pred = np.empty(len(items), dtype=object)
     fitted_on = []
     for k in range(FOLDS):
-        train = np.flatnonzero(folds != k)
-        sites = sorted(set(groups[train][real[train]]))
-        kept = set(rng.choice(sites, size=round(share * len(sites)), replace=False)) if sites else set()
-        chosen = [j for j in train if not real[j] or groups[j] in kept]
+        keep = _kept_for_training(groups, real, folds != k, share, rng)
         test = np.flatnonzero((folds == k) & real)
-        proba = textcat_probs([items[j] for j in chosen], [items[j].text for j in test], TEXTCAT_EPOCHS)
+        chosen = [items[j] for j in np.flatnonzero(keep)]
+        proba = textcat_probs(chosen, [items[j].text for j in test], TEXTCAT_EPOCHS)
         pred[test] = [OUTCOMES[int(row.argmax())] for row in proba]
-        fitted_on.append(sum(1 for j in chosen if real[j]))
+        fitted_on.append(int((keep & real).sum()))
     return macro_f1(list(gold[real]), list(pred[real])), float(np.mean(fitted_on))
 
 
