@@ -14,6 +14,13 @@ def is_moderator(user) -> bool:
     return permissions.user_is_moderator(user)
 
 
+@register.filter
+def is_suspended(user) -> bool:
+    """The notice at the top of every page already tells a suspended member why they can't post: forms
+    just below it don't repeat it."""
+    return permissions.user_is_suspended(user)
+
+
 @register.simple_tag
 def flagged_post_count() -> int:
     return selectors.flagged_post_count()

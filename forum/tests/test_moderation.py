@@ -204,6 +204,32 @@ def test_a_suspended_member_can_read_but_not_post_reply_edit_react_or_flag(
     ]
 
 
+def test_a_suspended_member_is_told_once_on_each_form_page_and_again_by_the_reply_box(
+    client, member, thread, post_factory, category
+):
+    own_post = post_factory(thread=thread, author=member, body="My own words.")
+    member.suspended_until = timezone.now() + timedelta(days=3)
+    member.suspension_reason = "Cooling off."
+    member.save()
+    client.force_login(member)
+    # the notice at the top of every page sits just above these forms: no second copy of it
+    for url in (
+        reverse("forum:reply", args=[thread.pk]),
+        reverse("forum:thread_create", args=[category.slug]),
+        reverse("forum:post_edit", args=[own_post.pk]),
+        reverse("forum:post_flag", args=[thread.posts.order_by("created_at").first().pk]),
+    ):
+        page = client.get(url).content.decode()
+        assert page.count("Your account is suspended until") == 1, url
+        assert "Cooling off." in page
+    # at the foot of a long thread page the reply box says it again, where the member looks for it
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert page.count("Your account is suspended until") == 2
+    # a reply typed anyway is refused beside what was typed, which is kept
+    page = client.post(reverse("forum:reply", args=[thread.pk]), {"body": "Typed anyway."}).content.decode()
+    assert "Typed anyway." in page and "so you can&#x27;t post" in page
+
+
 def test_a_suspension_that_has_ended_no_longer_blocks(client, member, thread):
     member.suspended_until = timezone.now() - timedelta(minutes=1)
     member.save()
