@@ -55,7 +55,6 @@ def test_a_held_out_folds_labels_change_nothing_it_is_scored_with():
 
 @pytest.mark.parametrize("text", ["", "   "])
 def test_an_empty_view_is_the_zero_vector(text):
-    pytest.importorskip("wordllama")
     wl = embeddings.load_wordllama()
     out = embeddings.embed(wl, [text, "Swimming helps my back."])
     assert not out[0].any()
