@@ -31,20 +31,16 @@ from analysis.nlp.pipeline import build_pipeline
 from analysis.nlp.resources import OUTCOMES
 from analysis.nlp.tagger import prepare_text
 from devtools.tagger.evaluation import load_split
-from devtools.tagger.evidence import _cached_textcat
+from devtools.tagger.evidence import cached_textcat, score_method
 from devtools.tagger.labelled_data import REALDEV_DIR
 from devtools.tagger.train import (
     REPEATS,
     assign_folds,
-    best,
     featurise,
     load_real,
-    logreg_candidates,
     macro_f1,
-    out_of_fold_proba,
-    real_text_report,
 )
-from devtools.tagger.train_models import FOLDS, calibrate
+from devtools.tagger.train_models import FOLDS
 
 VIEWS = ("a", "ex", "ben", "harm")
 DIM = 256
@@ -92,7 +88,7 @@ def view_texts(doc, reported: bool = False) -> dict[str, str]:
     harm = {c.sent for c in tied if c.polarity != "helped"}
 
     def text(sents: set[int]) -> str:
-        keep = sorted({s for s in sents} | {s + 1 for s in sents if s + 1 < n})
+        keep = sorted(sents | {s + 1 for s in sents if s + 1 < n})
         return " ".join(doc[slice(*f.sent_span(s))].text for s in keep)
 
     return {"a": doc.text, "ex": text(ex), "ben": text(ben), "harm": text(harm)}
@@ -204,22 +200,6 @@ def _cached_runs(cache: Path | None, name: str, make) -> list[EmbRun]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def score_method(fit, dev, fold_sets, stack, method: str) -> None:
-    """The decision model with these stacked runs, chosen exactly like training chooses (evidence.compare)."""
-    winner = best(logreg_candidates(fit, dev, fold_sets, stack, method))
-    reports = []
-    for r, folds in enumerate(fold_sets):
-        oof = out_of_fold_proba(fit, folds, [runs[r] for runs in stack], winner.l2, winner.weighting)
-        oof = calibrate(oof, winner.temperature)
-        reports.append(real_text_report(oof, fit, winner.min_confidence, winner.mixed_needs_both))
-    per = " | ".join(
-        "/".join(f"{rep['f1'][o]:.2f}" for o in OUTCOMES) + f" ece {rep['ece']:.3f}" for rep in reports
-    )
-    each = "/".join(f"{rep['macro_f1']:.3f}" for rep in reports)
-    print(f"{method:<24} {winner.dev_f1:>6.3f} {winner.cv_real_f1:>8.3f} {each:>12}  {per}")
-    print(f"{'':<24} {winner.setting}", flush=True)
-
-
 def alone_report(name: str, runs: list[EmbRun], fit, dev) -> None:
     """The embedding LR by itself: its argmax, out of fold on the real passages, and on written dev."""
     real = fit.real
@@ -244,7 +224,7 @@ def compare(items, fit, dev, views, dev_views, cache: Path | None, only=None, su
     print(f"\n{head}  per class h/w/m/n (real, each assignment)")
     for name, runs in emb.items():
         alone_report(name, runs, fit, dev)
-    tcs = _cached_textcat(cache, items, dev.items, fold_sets)
+    tcs = cached_textcat(cache, items, dev.items, fold_sets)
     stacks = {
         "logreg": [],
         "logreg+textcat": [tcs],
@@ -257,7 +237,7 @@ def compare(items, fit, dev, views, dev_views, cache: Path | None, only=None, su
     }
     for method, stack in stacks.items():
         if only is None or method in only:
-            score_method(fit, dev, fold_sets, stack, method)
+            score_method(fit, dev, fold_sets, stack, method, width=24)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -308,6 +288,9 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     os.environ.setdefault("RAYON_NUM_THREADS", "1")  # the tokenizer's threads: one core, as a worker has
     real = load_real(args.realdev)
+    if not real:
+        print("no real passages: nothing to measure")
+        return
     if args.bench:
         bench([it.text for it in real], args.bench)
     if not args.compare:

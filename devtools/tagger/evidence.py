@@ -240,7 +240,7 @@ def _textcat_runs(items, dev_items, fold_sets):
     return [textcat_run(items, f, dev_items, 4, dev_probs) for f in fold_sets]
 
 
-def _cached_textcat(cache: Path | None, items, dev_items, fold_sets) -> list[TextcatRun]:
+def cached_textcat(cache: Path | None, items, dev_items, fold_sets) -> list[TextcatRun]:
     """The TextCategorizer's runs take most of the time and do not change between evidence variants: kept
     in --cache (a folder outside the project; class probabilities only, no text)."""
     path = None if cache is None else cache / "textcat_runs.npz"
@@ -279,7 +279,7 @@ def compare(
 
     def textcat():  # computed once, when a method first needs it
         if not tcs:
-            tcs.extend(_cached_textcat(cache, items, dev.items, fold_sets))
+            tcs.extend(cached_textcat(cache, items, dev.items, fold_sets))
         return tcs
 
     stacks = {
@@ -300,22 +300,24 @@ def compare(
     for method, make in stacks.items():
         if method in skip:
             continue
-        stack = make()
-        winner = best(logreg_candidates(fit, dev, fold_sets, stack, method))
-        reports = []
-        for r, folds in enumerate(fold_sets):
-            oof = out_of_fold_proba(fit, folds, [runs[r] for runs in stack], winner.l2, winner.weighting)
-            reports.append(
-                real_text_report(
-                    calibrate(oof, winner.temperature), fit, winner.min_confidence, winner.mixed_needs_both
-                )
-            )
-        per = " | ".join(
-            "/".join(f"{rep['f1'][o]:.2f}" for o in OUTCOMES) + f" ece {rep['ece']:.3f}" for rep in reports
-        )
-        each = "/".join(f"{rep['macro_f1']:.3f}" for rep in reports)
-        print(f"{method:<28} {winner.dev_f1:>6.3f} {winner.cv_real_f1:>8.3f} {each:>12}  {per}")
-        print(f"{'':<28} {winner.setting}", flush=True)
+        score_method(fit, dev, fold_sets, make(), method)
+
+
+def score_method(fit, dev, fold_sets, stack, method: str, width: int = 28) -> None:
+    """The decision model with these stacked runs (one list per fold assignment), chosen exactly like
+    training chooses: its written dev, real CV, each assignment's real CV, per-class F1 and ECE, setting."""
+    winner = best(logreg_candidates(fit, dev, fold_sets, stack, method))
+    reports = []
+    for r, folds in enumerate(fold_sets):
+        oof = out_of_fold_proba(fit, folds, [runs[r] for runs in stack], winner.l2, winner.weighting)
+        oof = calibrate(oof, winner.temperature)
+        reports.append(real_text_report(oof, fit, winner.min_confidence, winner.mixed_needs_both))
+    per = " | ".join(
+        "/".join(f"{rep['f1'][o]:.2f}" for o in OUTCOMES) + f" ece {rep['ece']:.3f}" for rep in reports
+    )
+    each = "/".join(f"{rep['macro_f1']:.3f}" for rep in reports)
+    print(f"{method:<{width}} {winner.dev_f1:>6.3f} {winner.cv_real_f1:>8.3f} {each:>12}  {per}")
+    print(f"{'':<{width}} {winner.setting}", flush=True)
 
 
 def _cached_evidence(cache: Path | None, c: float, make) -> list[EvidenceRun]:

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import logging
 import os
-import random
 import time
 from pathlib import Path
 
@@ -35,9 +34,10 @@ from devtools.tagger.evaluation import load_split
 from devtools.tagger.evidence import build_silver, load_rationales, parse
 from devtools.tagger.labelled_data import REALDEV_DIR, Item
 from devtools.tagger.train import REPEATS, assign_folds, is_real, load_real
-from devtools.tagger.train_models import FOLDS, SEED, macro_f1
+from devtools.tagger.train_models import FOLDS, macro_f1, textcat_probs
 
 VARIANTS = ("bow", "why", "evidence", "cnn", "ensemble")
+NEURAL = ("cnn", "ensemble")  # read with static word vectors
 BOW_EPOCHS = 4  # as training's
 CNN_EPOCHS = 8
 WIDTH = 64
@@ -96,36 +96,17 @@ def word_vectors(texts: list[str]) -> dict[str, np.ndarray]:
     return dict(zip(words, vecs, strict=True))
 
 
-def fit_predict(variant: str, train: list[Item], texts: list[str], vectors) -> np.ndarray:
-    import spacy
-    from spacy.training import Example
-    from spacy.util import fix_random_seed, minibatch
-
-    fix_random_seed(SEED)
-    nlp = spacy.blank("en")
-    neural = variant in ("cnn", "ensemble")
-    if neural:
-        nlp.vocab.reset_vectors(width=len(next(iter(vectors.values()))))
-        for word, vec in vectors.items():
-            nlp.vocab.set_vector(word, vec)
-
-    def read(text: str) -> str:
-        return prepare_text(text).lower() if neural else prepare_text(text)
-
-    textcat = nlp.add_pipe("textcat", config=textcat_config(variant))
-    for label in OUTCOMES:
-        textcat.add_label(label)
-    examples = [
-        Example.from_dict(nlp.make_doc(read(i.text)), {"cats": {o: float(o == i.outcome) for o in OUTCOMES}})
-        for i in train
-    ]
-    optimizer = nlp.initialize(lambda: examples)
-    rng = random.Random(SEED)
-    for _ in range(CNN_EPOCHS if neural else BOW_EPOCHS):
-        rng.shuffle(examples)
-        for batch in minibatch(examples, size=16):
-            nlp.update(batch, drop=0.2, sgd=optimizer)
-    return np.array([[d.cats[o] for o in OUTCOMES] for d in nlp.pipe(read(t) for t in texts)])
+def variant_probs(variant: str, train: list[Item], texts: list[str], vectors) -> np.ndarray:
+    """Class probabilities for texts from the variant's TextCategorizer trained on train (the extra
+    documents, if any, already in it), by training's own trainer."""
+    neural = variant in NEURAL
+    return textcat_probs(
+        train,
+        texts,
+        CNN_EPOCHS if neural else BOW_EPOCHS,
+        config=textcat_config(variant),
+        vectors=vectors if neural else None,
+    )
 
 
 def extra_documents(realdev: Path, real: list[Item]) -> dict[str, dict[str, list[Item]]]:
@@ -158,7 +139,7 @@ def real_cv(variant: str, items: list[Item], extra, vectors) -> list[float]:
             train = [items[j] for j in np.flatnonzero(folds != k)]
             train += [doc for it in train for doc in extra.get(variant, {}).get(it.id, [])]
             test = np.flatnonzero((folds == k) & real)
-            proba = fit_predict(variant, train, [items[j].text for j in test], vectors)
+            proba = variant_probs(variant, train, [items[j].text for j in test], vectors)
             pred[test] = [OUTCOMES[int(row.argmax())] for row in proba]
         scores.append(macro_f1(list(gold[real]), list(pred[real])))
     return scores
@@ -179,7 +160,7 @@ def main(argv=None) -> None:
         return
     items = load_split("train") + load_split("seed") + real
     extra = extra_documents(args.realdev, real) if {"why", "evidence"} & set(variants) else {}
-    neural = {"cnn", "ensemble"} & set(variants)
+    neural = set(NEURAL) & set(variants)
     vectors = word_vectors([prepare_text(it.text) for it in items]) if neural else None
     print(f"{'variant':<10} {'real CV':>8} {'assignments':>14}")
     for variant in variants:

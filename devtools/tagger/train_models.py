@@ -191,22 +191,37 @@ def class_weights(y: np.ndarray, weighting: str) -> np.ndarray | None:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None = None) -> np.ndarray:
-    """Train TextCatBOW on train_items for `epochs`; return class probabilities for predict_texts (and save
-    the component to save_to)."""
+def textcat_probs(
+    train_items,
+    predict_texts,
+    epochs: int,
+    save_to: Path | None = None,
+    config: dict = TEXTCAT_CONFIG,
+    vectors: dict[str, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Train a TextCategorizer (the shipped TextCatBOW unless config says otherwise) on train_items for
+    `epochs`; return class probabilities for predict_texts (and save the component to save_to). With
+    static word vectors (keyed by lower-case words: textcat_variants.word_vectors) the text is read
+    lower-cased."""
     import spacy
     from spacy.training import Example
     from spacy.util import fix_random_seed, minibatch
 
     fix_random_seed(SEED)
     nlp = spacy.blank("en")
-    textcat = nlp.add_pipe("textcat", config=TEXTCAT_CONFIG)
+    if vectors:
+        nlp.vocab.reset_vectors(width=len(next(iter(vectors.values()))))
+        for word, vec in vectors.items():
+            nlp.vocab.set_vector(word, vec)
+
+    def read(text: str) -> str:
+        return prepare_text(text).lower() if vectors else prepare_text(text)
+
+    textcat = nlp.add_pipe("textcat", config=config)
     for label in OUTCOMES:
         textcat.add_label(label)
     train = [
-        Example.from_dict(
-            nlp.make_doc(prepare_text(i.text)), {"cats": {o: float(o == i.outcome) for o in OUTCOMES}}
-        )
+        Example.from_dict(nlp.make_doc(read(i.text)), {"cats": {o: float(o == i.outcome) for o in OUTCOMES}})
         for i in train_items
     ]
     optimizer = nlp.initialize(lambda: train)
@@ -219,7 +234,7 @@ def textcat_probs(train_items, predict_texts, epochs: int, save_to: Path | None 
         if save_to.exists():
             shutil.rmtree(save_to)
         textcat.to_disk(save_to, exclude=["vocab"])
-    texts = [prepare_text(t) for t in predict_texts]
+    texts = [read(t) for t in predict_texts]
     if not texts:
         return np.zeros((0, len(OUTCOMES)))
     return np.array([[d.cats[o] for o in OUTCOMES] for d in nlp.pipe(texts)])

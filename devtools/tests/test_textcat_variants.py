@@ -26,7 +26,7 @@ def test_static_vectors_are_one_per_lower_case_word_and_tell_words_apart():
 @pytest.mark.parametrize("variant", ["bow", "cnn", "ensemble"])
 def test_each_variant_trains_and_gives_class_probabilities(variant):
     vectors = textcat_variants.word_vectors([i.text for i in TRAIN])
-    proba = textcat_variants.fit_predict(
+    proba = textcat_variants.variant_probs(
         variant, TRAIN, ["Cycling eased my pain.", "Pilates flared my neck."], vectors
     )
     assert proba.shape == (2, 4)

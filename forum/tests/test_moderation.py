@@ -222,7 +222,7 @@ def test_a_suspended_member_is_told_once_on_each_form_page_and_again_by_the_repl
         page = client.get(url).content.decode()
         assert page.count("Your account is suspended until") == 1, url
         assert "Cooling off." in page
-    # at the foot of a long thread page the reply box says it again, where the member looks for it
+    # at the foot of the thread page the reply box says it again, where the member looks for it
     page = client.get(thread.get_absolute_url()).content.decode()
     assert page.count("Your account is suspended until") == 2
     # a reply typed anyway is refused beside what was typed, which is kept
